@@ -1,0 +1,34 @@
+# Regie op Plaatsing: `make run` for the local demo, `make test` for every check.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+SIZE ?= small
+
+.PHONY: run test bench install clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+# The local demo: SQLite, tasks in-process, no PostgreSQL or Redis needed.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Every check against throw-away PostgreSQL and Redis servers (installed when missing).
+test:
+	bash scripts/system-deps.sh
+	$(MAKE) install
+	bash scripts/with-services.sh bash scripts/checks.sh
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,1 @@
+"""Regions, municipalities, organisations, users with their role, and the access audit trail."""

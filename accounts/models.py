@@ -1,0 +1,185 @@
+"""Who works in the system, for which organisation and region, and who touched what."""
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """A jeugdregio: municipalities that buy residential care together."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("naam"), max_length=100)
+    supra_region = models.CharField(_("bovenregionale samenwerking"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("regio")
+        verbose_name_plural = _("regio's")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    """A gemeente, by CBS code (GM0307 Amersfoort), with approximate coordinates."""
+
+    code = models.CharField(_("CBS-code"), max_length=6, unique=True)
+    name = models.CharField(_("naam"), max_length=100)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("regio")
+    )
+    latitude = models.FloatField(_("breedtegraad"))
+    longitude = models.FloatField(_("lengtegraad"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^GM[0-9]{4}$"), name="municipality_code_cbs"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        REFERRER = "referrer", _("verwijzende organisatie")
+        PROVIDER = "provider", _("zorgaanbieder")
+        COORDINATION_POINT = "coordination_point", _("coördinatiepunt")
+        REGION_OFFICE = "region_office", _("regio-organisatie")
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
+    regions = models.ManyToManyField(
+        Region, related_name="organisations", verbose_name=_("regio's"), blank=True
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("vestigingsgemeente"),
+    )
+    email = models.EmailField(_("e-mailadres"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    REFERRER = "referrer", _("verwijzer")
+    COORDINATOR = "coordinator", _("plaatsingscoördinator")
+    PROVIDER = "provider", _("aanbieder")
+    ANALYST = "analyst", _("regio-analist")
+    ADMIN = "admin", _("beheerder")
+
+
+class User(AbstractUser):
+    """A person with one role in one organisation (the membership)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisatie"),
+    )
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices, blank=True)
+
+    objects: ClassVar[UserManager["User"]] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="") | models.Q(role__in=[r.value for r in Role]),
+                name="user_role_known",
+            ),
+        ]
+
+    @property
+    def is_referrer(self) -> bool:
+        return self.role == Role.REFERRER
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role == Role.PROVIDER
+
+    @property
+    def is_analyst(self) -> bool:
+        return self.role == Role.ANALYST
+
+    @property
+    def is_functional_admin(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    """One access to identifying youth data (NEN 7513): the fact, never the content.
+
+    Append-only: Python refuses updates and deletes, and on PostgreSQL a trigger refuses
+    them for any database user (see the migration).
+    """
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", _("toegestaan")
+        REFUSED = "refused", _("geweigerd")
+
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    # PROTECT: a user who touched youth data is deactivated, never deleted.
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("gebruiker")
+    )
+    username = models.CharField(_("gebruikersnaam"), max_length=150)
+    role = models.CharField(_("rol"), max_length=20, blank=True)
+    organisation = models.CharField(_("organisatie"), max_length=200, blank=True)
+    action = models.CharField(_("handeling"), max_length=60)
+    referral_id = models.BigIntegerField(_("verzoek"), null=True, blank=True, db_index=True)
+    object_type = models.CharField(_("soort gegeven"), max_length=60, blank=True)
+    object_id = models.CharField(_("gegeven"), max_length=60, blank=True)
+    outcome = models.CharField(_("uitkomst"), max_length=10, choices=Outcome.choices)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("auditregel")
+        verbose_name_plural = _("audittrail")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} ({self.outcome})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit entries cannot be deleted.")

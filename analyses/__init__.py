@@ -1,0 +1,1 @@
+"""Reports derived from the event tables, their rebuild jobs, dashboards and exports."""

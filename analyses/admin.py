@@ -1,0 +1,1 @@
+"""analyses: admin (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""analyses: api (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""analyses: models (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""analyses: selectors (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""analyses: services (filled by its issue)."""

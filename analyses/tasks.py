@@ -1,0 +1,1 @@
+"""analyses: tasks (filled by its issue)."""

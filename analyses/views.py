@@ -1,0 +1,1 @@
+"""analyses: views (filled by its issue)."""

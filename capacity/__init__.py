@@ -1,0 +1,1 @@
+"""Providers, locations, free/held/occupied places and their history."""

@@ -1,0 +1,1 @@
+"""capacity: admin (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""capacity: api (filled by its issue)."""

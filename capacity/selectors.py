@@ -1,0 +1,1 @@
+"""capacity: selectors (filled by its issue)."""

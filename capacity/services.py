@@ -1,0 +1,1 @@
+"""capacity: services (filled by its issue)."""

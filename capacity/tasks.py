@@ -1,0 +1,1 @@
+"""capacity: tasks (filled by its issue)."""

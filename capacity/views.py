@@ -1,0 +1,1 @@
+"""capacity: views (filled by its issue)."""

@@ -1,0 +1,28 @@
+"""Root URLs: pages per app, the API under /api/v1/, health and admin."""
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config.health import healthz
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("", include("accounts.api_urls")),
+    path("", include("referrals.api_urls")),
+    path("", include("capacity.api_urls")),
+    path("", include("placement.api_urls")),
+    path("", include("analyses.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("referrals/", include("referrals.urls")),
+    path("capacity/", include("capacity.urls")),
+    path("placement/", include("placement.urls")),
+    path("analyses/", include("analyses.urls")),
+    path("", include("accounts.urls")),
+]

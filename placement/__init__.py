@@ -1,0 +1,1 @@
+"""Candidate selection and scoring, offers and answers, placements and their end."""

@@ -1,0 +1,1 @@
+"""placement: admin (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""placement: api (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""placement: models (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""placement: selectors (filled by its issue)."""

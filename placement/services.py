@@ -1,0 +1,1 @@
+"""placement: services (filled by its issue)."""

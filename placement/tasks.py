@@ -1,0 +1,1 @@
+"""placement: tasks (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""placement: views (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""Youth identity (restricted), referrals, the explanatory analysis and its status machine."""

@@ -1,0 +1,1 @@
+"""referrals: admin (filled by its issue)."""

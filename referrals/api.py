@@ -1,0 +1,1 @@
+"""referrals: api (filled by its issue)."""

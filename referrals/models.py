@@ -1,0 +1,1 @@
+"""referrals: models (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""referrals: selectors (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""referrals: services (filled by its issue)."""

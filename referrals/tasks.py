@@ -1,0 +1,1 @@
+"""referrals: tasks (filled by its issue)."""

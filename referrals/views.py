@@ -1,0 +1,1 @@
+"""referrals: views (filled by its issue)."""

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Run a command with throw-away PostgreSQL and Redis servers on free local ports in a
+# temporary folder; both are stopped and removed whatever happens.
+set -euo pipefail
+
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+tmp=$(mktemp -d /tmp/rop-services.XXXXXX)
+chmod 755 "$tmp"
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+PG_PORT=$(free_port)
+REDIS_PORT=$(free_port)
+
+# PostgreSQL refuses to run as root: run it as the postgres system user then.
+as_pg=()
+if [ "$(id -u)" = 0 ]; then
+  as_pg=(runuser -u postgres --)
+  mkdir -p "$tmp/pg"
+  chown postgres "$tmp" "$tmp/pg"
+fi
+
+cleanup() {
+  "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$tmp/pg" -m fast stop >/dev/null 2>&1 || true
+  if [ -f "$tmp/redis.pid" ]; then kill "$(cat "$tmp/redis.pid")" 2>/dev/null || true; fi
+  sleep 0.2
+  rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+"${as_pg[@]}" "$PG_BIN/initdb" -D "$tmp/pg" -U rop --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+"${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$tmp/pg" -l "$tmp/pg/server.log" -w -t 30 start \
+  -o "-p $PG_PORT -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
+"$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U rop rop
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+  --daemonize yes --pidfile "$tmp/redis.pid" --dir "$tmp" --logfile "$tmp/redis.log"
+for _ in $(seq 50); do
+  redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+export DATABASE_URL="postgres://rop@127.0.0.1:$PG_PORT/rop"
+export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+echo "PostgreSQL on port $PG_PORT, Redis on port $REDIS_PORT (throw-away, in $tmp)"
+"$@"

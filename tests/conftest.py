@@ -1,0 +1,100 @@
+"""Fixtures shared by every test: one region with a user of every role, and API clients."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Municipality, Organisation, Region, Role, User
+from tests.factories import MunicipalityFactory, OrganisationFactory, RegionFactory, UserFactory
+
+
+@dataclass
+class Cast:
+    """The people of one test region: every role, and a second organisation where it matters."""
+
+    region: Region
+    other_region: Region
+    municipality: Municipality
+    coordination_point: Organisation
+    referrer_org: Organisation
+    referrer2_org: Organisation
+    provider_a_org: Organisation
+    provider_b_org: Organisation
+    coordinator: User
+    referrer: User
+    referrer_colleague: User
+    referrer2: User
+    provider_a: User
+    provider_b: User
+    analyst: User
+    admin: User
+
+    def all_users(self) -> dict[str, User]:
+        return {
+            "coordinator": self.coordinator,
+            "referrer": self.referrer,
+            "referrer2": self.referrer2,
+            "provider_a": self.provider_a,
+            "provider_b": self.provider_b,
+            "analyst": self.analyst,
+            "admin": self.admin,
+        }
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    region = RegionFactory(code="JR-EEM", name="Eemland")
+    other_region = RegionFactory(code="JR-FLE", name="Flevoland")
+    municipality = MunicipalityFactory(
+        code="GM0307", name="Amersfoort", region=region, latitude=52.156, longitude=5.387
+    )
+    MunicipalityFactory(
+        code="GM0995", name="Lelystad", region=other_region, latitude=52.518, longitude=5.471
+    )
+
+    def org(name: str, kind: str, regions: list[Region]) -> Organisation:
+        return OrganisationFactory(name=name, kind=kind, municipality=municipality, regions=regions)
+
+    coordination_point = org("Coördinatiepunt", Organisation.Kind.COORDINATION_POINT, [region])
+    referrer_org = org("Wijkteam Noord", Organisation.Kind.REFERRER, [region])
+    referrer2_org = org("GI Elders", Organisation.Kind.REFERRER, [other_region])
+    provider_a_org = org("Aanbieder A", Organisation.Kind.PROVIDER, [region])
+    provider_b_org = org("Aanbieder B", Organisation.Kind.PROVIDER, [region])
+    region_office = org("Regiobureau", Organisation.Kind.REGION_OFFICE, [region])
+
+    def user(username: str, role: str, organisation: Organisation) -> User:
+        return UserFactory(username=username, role=role, organisation=organisation)
+
+    return Cast(
+        region=region,
+        other_region=other_region,
+        municipality=municipality,
+        coordination_point=coordination_point,
+        referrer_org=referrer_org,
+        referrer2_org=referrer2_org,
+        provider_a_org=provider_a_org,
+        provider_b_org=provider_b_org,
+        coordinator=user("coordinator", Role.COORDINATOR, coordination_point),
+        referrer=user("referrer", Role.REFERRER, referrer_org),
+        referrer_colleague=user("referrer_colleague", Role.REFERRER, referrer_org),
+        referrer2=user("referrer2", Role.REFERRER, referrer2_org),
+        provider_a=user("provider_a", Role.PROVIDER, provider_a_org),
+        provider_b=user("provider_b", Role.PROVIDER, provider_b_org),
+        analyst=user("analyst", Role.ANALYST, region_office),
+        admin=user("admin", Role.ADMIN, coordination_point),
+    )
+
+
+@pytest.fixture
+def api_client_for() -> Callable[[User | None], APIClient]:
+    """An API client authenticated as the given user (None: anonymous)."""
+
+    def make(user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return make
