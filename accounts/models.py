@@ -183,3 +183,69 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit entries cannot be deleted.")
+
+
+class Notification(models.Model):
+    """An in-app message (and its email) for one user. Never carries identifying youth data:
+    a short fact and a link to the page where the user's own permissions apply."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("ontvanger")
+    )
+    kind = models.CharField(_("soort"), max_length=60)
+    message = models.CharField(_("bericht"), max_length=300)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    dedupe_key = models.CharField(_("sleutel"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    read_at = models.DateTimeField(_("gelezen"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("gemaild"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
+        constraints = [
+            # Sending the same event twice must not notify twice.
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once_per_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_unsent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+
+class JobRun(models.Model):
+    """One run of a background job: visible to coordinators (last run, duration, outcome)."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("bezig")
+        OK = "ok", _("geslaagd")
+        FAILED = "failed", _("mislukt")
+
+    name = models.CharField(_("taak"), max_length=100, db_index=True)
+    started_at = models.DateTimeField(_("gestart"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("klaar"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duur (ms)"), null=True, blank=True)
+    outcome = models.CharField(
+        _("uitkomst"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING
+    )
+    detail = models.CharField(_("toelichting"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("taakuitvoering")
+        verbose_name_plural = _("taakuitvoeringen")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.outcome}"

@@ -1,8 +1,18 @@
 """Writes of the accounts app: the audit trail and API tokens."""
 
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from accounts.models import AuditEntry, User
+from accounts.models import AuditEntry, Notification, User
+
+logger = logging.getLogger(__name__)
 
 
 def audit_record(
@@ -36,3 +46,95 @@ def audit_record(
 def api_token_for(*, user: User) -> Token:
     token, _created = Token.objects.get_or_create(user=user)
     return token
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    message: str,
+    link: str = "",
+    dedupe_key: str = "",
+) -> list[Notification]:
+    """Store an in-app notification per recipient, then email them after commit.
+
+    Stored first, sent after commit: with the broker down the caller's action still
+    succeeds, and `notifications_send_pending` sends what is left once it is back. The same
+    `dedupe_key` for the same recipient is stored once, so a job that runs twice notifies
+    once. `message` must not contain identifying youth data: a fact and a link only.
+    """
+    rows = [
+        Notification(
+            recipient=recipient, kind=kind, message=message, link=link, dedupe_key=dedupe_key
+        )
+        for recipient in {r.pk: r for r in recipients if r.is_active}.values()
+    ]
+    if not rows:
+        return []
+    if dedupe_key:
+        existing = set(
+            Notification.objects.filter(
+                dedupe_key=dedupe_key, recipient__in=[row.recipient for row in rows]
+            ).values_list("recipient_id", flat=True)
+        )
+        rows = [row for row in rows if row.recipient_id not in existing]
+        created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        # ignore_conflicts leaves pk unset: read back what this call stored.
+        created = list(
+            Notification.objects.filter(
+                dedupe_key=dedupe_key,
+                recipient__in=[row.recipient for row in created],
+                emailed_at__isnull=True,
+            )
+        )
+    else:
+        created = Notification.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+    if ids:
+        transaction.on_commit(lambda: _enqueue_emails(ids))
+    return created
+
+
+def _enqueue_emails(ids: list[int]) -> None:
+    from accounts.tasks import send_notification_emails
+
+    try:
+        send_notification_emails.delay(ids)
+    except Exception:  # broker down: the periodic sweep sends them later
+        logger.warning("Broker unavailable; %d notification email(s) left for the sweep", len(ids))
+
+
+def notification_emails_send(*, ids: Iterable[int] | None = None) -> int:
+    """Email stored notifications not yet emailed; safe to run twice and concurrently."""
+    sent = 0
+    with transaction.atomic():
+        pending = Notification.objects.select_for_update(skip_locked=True).filter(
+            emailed_at__isnull=True
+        )
+        if ids is not None:
+            pending = pending.filter(pk__in=list(ids))
+        pending = pending.select_related("recipient")[:500]
+        for notification in pending:
+            if notification.recipient.email:
+                link = notification.link
+                if link.startswith("/"):
+                    link = settings.SITE_URL.rstrip("/") + link
+                send_mail(
+                    subject=_("Regie op Plaatsing: %(message)s")
+                    % {"message": notification.message[:80]},
+                    message=f"{notification.message}\n\n{link}".strip(),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[notification.recipient.email],
+                )
+                sent += 1
+            notification.emailed_at = timezone.now()
+            notification.save(update_fields=["emailed_at"])
+    return sent
+
+
+def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    """Mark one (or, without an id, every) unread notification of the user as read."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())

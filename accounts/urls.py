@@ -11,4 +11,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("meldingen/", views.notification_list, name="notifications"),
+    path("meldingen/gelezen/", views.notification_read, name="notifications-read-all"),
+    path(
+        "meldingen/<int:notification_id>/gelezen/",
+        views.notification_read,
+        name="notification-read",
+    ),
 ]

@@ -58,6 +58,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"Gebruiker {n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@test.example")
     role = Role.REFERRER
     organisation = factory.SubFactory(OrganisationFactory)
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
