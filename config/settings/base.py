@@ -207,3 +207,16 @@ LOGGING = {
 VA_MAX_AGE_DAYS = int(os.environ.get("VA_MAX_AGE_DAYS", "183"))
 CAPACITY_STALE_DAYS = int(os.environ.get("CAPACITY_STALE_DAYS", "7"))
 OFFER_DEADLINE_WORKING_DAYS = int(os.environ.get("OFFER_DEADLINE_WORKING_DAYS", "5"))
+
+# placement: matching weights (sum 100) and offer timing
+MATCH_WEIGHTS = {
+    "care_form": int(os.environ.get("MATCH_WEIGHT_CARE_FORM", "30")),
+    "distance": int(os.environ.get("MATCH_WEIGHT_DISTANCE", "25")),
+    "school": int(os.environ.get("MATCH_WEIGHT_SCHOOL", "15")),
+    "intensity": int(os.environ.get("MATCH_WEIGHT_INTENSITY", "10")),
+    "freshness": int(os.environ.get("MATCH_WEIGHT_FRESHNESS", "10")),
+    "acceptance": int(os.environ.get("MATCH_WEIGHT_ACCEPTANCE", "10")),
+}
+MATCH_DISTANCE_ZERO_KM = float(os.environ.get("MATCH_DISTANCE_ZERO_KM", "100"))
+MATCH_SCHOOL_REACH_KM = float(os.environ.get("MATCH_SCHOOL_REACH_KM", "30"))
+TURNING_18_WINDOW_DAYS = int(os.environ.get("TURNING_18_WINDOW_DAYS", "183"))
