@@ -92,6 +92,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+# Reports may read from a replica (DATABASE_REPLICA_URL); see config/db_router.py.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+DATABASE_ROUTERS = ["config.db_router.AnalysesReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -148,6 +154,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Named queues, so a long report rebuild never delays an offer email (README: scaling out).
+CELERY_TASK_DEFAULT_QUEUE = "maintenance"
+CELERY_TASK_ROUTES = {
+    "accounts.tasks.*": {"queue": "notifications"},
+    "placement.tasks.*": {"queue": "notifications"},
+    "analyses.tasks.*": {"queue": "reports"},
+    "capacity.tasks.*": {"queue": "maintenance"},
+    "referrals.tasks.*": {"queue": "maintenance"},
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-send-pending": {
         "task": "accounts.tasks.send_pending_notification_emails",
