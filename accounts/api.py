@@ -1,33 +1,146 @@
-"""API of accounts: token sign-in."""
+"""API of accounts: token sign-in, and the caller's own API tokens (list, revoke)."""
 
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.permissions import AllowAny
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
-from accounts.services import api_token_for
+from accounts import twofactor
+from accounts.models import ApiToken, User
+from accounts.tokens import api_token_create, api_token_revoke
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label=_("Gebruikersnaam"))
+    password = serializers.CharField(
+        label=_("Wachtwoord"), style={"input_type": "password"}, trim_whitespace=False
+    )
+    otp_code = serializers.CharField(
+        label=_("Code"),
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "Alleen als tweestapsverificatie voor het account verplicht is: de code uit de "
+            "authenticator-app (of een herstelcode)."
+        ),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The plain Django request: django-axes marks a lock-out on it for its middleware.
+        request = self.context["request"]
+        user = authenticate(request=request, username=attrs["username"], password=attrs["password"])
+        if user is None or not user.is_active:
+            raise serializers.ValidationError(
+                _("Aanmelden is niet gelukt met deze gebruikersnaam en dit wachtwoord."),
+                code="authorization",
+            )
+        assert isinstance(user, User)
+        if twofactor.two_factor_required(user):
+            code = attrs.get("otp_code") or ""
+            if not code:
+                raise serializers.ValidationError(
+                    {
+                        "otp_code": _(
+                            "Voor dit account is tweestapsverificatie verplicht: stuur ook "
+                            "otp_code mee, of maak een API-sleutel aan op de pagina "
+                            "‘Mijn API-sleutels’."
+                        )
+                    }
+                )
+            if twofactor.verify_code(user=user, code=code) is None:
+                # A wrong code counts towards the lock-out like a wrong password.
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": attrs["username"]}, request=request
+                )
+                raise serializers.ValidationError(
+                    {"otp_code": _("Deze code klopt niet of is verlopen.")}
+                )
+        attrs["user"] = user
+        return attrs
 
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(help_text=_("Stuur mee als: Authorization: Token <token>"))
 
 
+class LockedOutSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
 class TokenView(APIView):
-    """POST /api/v1/auth/token/ {username, password} → {token}."""
+    """POST /api/v1/auth/token/ {username, password} → {token}: a new named token each time."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=AuthTokenSerializer, responses={200: TokenResponseSerializer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(description=_("Onjuiste gegevens of ontbrekende velden.")),
+            429: OpenApiResponse(
+                response=LockedOutSerializer,
+                description=_("Te veel mislukte pogingen: tijdelijk geblokkeerd."),
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenRequestSerializer(
+            data=request.data, context={"request": request._request}
+        )
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
+        _token, key = api_token_create(user=user)
+        return Response({"token": key}, status=status.HTTP_200_OK)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
+    is_usable = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "name",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "is_usable",
+        ]
+        read_only_fields = fields
+
+
+class ApiTokenListView(generics.ListAPIView[ApiToken]):
+    """GET /api/v1/auth/tokens/: the caller's own tokens (never the keys)."""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[ApiToken]:
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        user = self.request.user
         assert isinstance(user, User)
-        token = api_token_for(user=user)
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        return ApiToken.objects.filter(user=user)
+
+
+class ApiTokenRevokeView(APIView):
+    """DELETE /api/v1/auth/tokens/{id}/: revoke one of the caller's own tokens."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None, 404: OpenApiResponse(description=_("Niet gevonden."))})
+    def delete(self, request: Request, token_id: int) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        api_token_revoke(user=user, token_id=token_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -11,6 +11,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from accounts import schema  # noqa: F401  (registers the OpenAPI auth descriptions)
+
         # Only in the serving child of runserver (RUN_MAIN), never in migrate or tests.
         if (
             settings.INPROCESS_SCHEDULER

@@ -1,4 +1,4 @@
-"""Writes of the accounts app: the audit trail and API tokens."""
+"""Writes of the accounts app: the audit trail and notifications (API tokens: tokens.py)."""
 
 import logging
 from collections.abc import Iterable
@@ -8,7 +8,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from accounts.models import AuditEntry, Notification, User
 
@@ -41,11 +40,6 @@ def audit_record(
         object_id=str(object_id),
         outcome=AuditEntry.Outcome.ALLOWED if allowed else AuditEntry.Outcome.REFUSED,
     )
-
-
-def api_token_for(*, user: User) -> Token:
-    token, _created = Token.objects.get_or_create(user=user)
-    return token
 
 
 def notify(

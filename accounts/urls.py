@@ -1,16 +1,29 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import security_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", security_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/tweestapsverificatie/", security_views.two_factor, name="two-factor"),
+    path(
+        "accounts/tweestapsverificatie/instellen/",
+        security_views.two_factor_enrol,
+        name="two-factor-enrol",
+    ),
+    path(
+        "accounts/tweestapsverificatie/herstelcodes/",
+        security_views.recovery_codes_renew,
+        name="recovery-codes-renew",
+    ),
+    path("accounts/api-sleutels/", security_views.api_keys, name="api-keys"),
+    path(
+        "accounts/api-sleutels/<int:token_id>/intrekken/",
+        security_views.api_key_revoke,
+        name="api-key-revoke",
+    ),
     path("meldingen/", views.notification_list, name="notifications"),
     path("meldingen/gelezen/", views.notification_read, name="notifications-read-all"),
     path(

@@ -6,6 +6,15 @@ export DJANGO_SETTINGS_MODULE=config.settings.test
 
 echo "== ruff check"; .venv/bin/ruff check .
 echo "== ruff format --check"; .venv/bin/ruff format --check .
+echo "== bandit (high severity)"
+# Every finding is listed on stderr; the count must be 0. Lower severities: ruff's S rules.
+bandit_high=$(.venv/bin/bandit -r accounts capacity config placement referrals analyses -lll -q -f json 2>/dev/null \
+  | $PY -c 'import json, sys
+found = json.load(sys.stdin)["results"]
+for f in found:
+    print("%s:%s %s %s" % (f["filename"], f["line_number"], f["test_id"], f["issue_text"]), file=sys.stderr)
+print(len(found))') || true
+echo "bandit: ${bandit_high:-?} high-severity finding(s)"; [ "$bandit_high" = 0 ]
 echo "== makemigrations --check"; $PY manage.py makemigrations --check --dry-run
 echo "== deploy check (production settings)"
 DJANGO_SETTINGS_MODULE=config.settings.production \

@@ -28,6 +28,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-local-demo-key-do-not-use-in-production")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+# Two-factor sign-in (TOTP) for every role that can see identities; see accounts/twofactor.py.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
 
 INSTALLED_APPS = [
@@ -40,12 +41,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "accounts",
     "referrals",
     "capacity",
@@ -55,16 +60,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "accounts.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.twofactor.TwoFactorRequiredMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a lock-out flagged during sign-in into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,6 +112,11 @@ DATABASE_ROUTERS = ["config.db_router.AnalysesReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out username+address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "accounts.twofactor.SignInLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -174,8 +190,8 @@ INPROCESS_SCHEDULER = env_bool("INPROCESS_SCHEDULER", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.tokens.ApiTokenAuthentication",
+        "accounts.twofactor.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -209,6 +225,52 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request renews the 30 minutes
 
+# Security headers for every environment (production adds HTTPS-only cookies and HSTS).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
+# django-csp 4: no inline scripts or styles anywhere; the Swagger UI view adds the hash of
+# its one inline <style> (accounts/security.py). htmx's indicator styles are switched off
+# in base.html so that style-src needs no 'unsafe-inline'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# django-otp: the issuer shown in the authenticator app.
+OTP_TOTP_ISSUER = "Regie op Plaatsing"
+RECOVERY_CODE_COUNT = 10
+
+# django-axes: 5 failed sign-ins for one username from one address lock that pair for
+# 15 minutes; a success resets the count. The browser gets the sign-in page with a message,
+# the API a 429 (accounts/twofactor.py: lockout_response).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.twofactor.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_code"]
+# The address is REMOTE_ADDR (django-ipware is not installed): behind a reverse proxy, have
+# the proxy or gunicorn's forwarded-allow-ips hand over the client's address.
+
+# API tokens (accounts/tokens.py): named, listed, revocable, and valid this many days.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -235,3 +297,27 @@ MATCH_WEIGHTS = {
 MATCH_DISTANCE_ZERO_KM = float(os.environ.get("MATCH_DISTANCE_ZERO_KM", "100"))
 MATCH_SCHOOL_REACH_KM = float(os.environ.get("MATCH_SCHOOL_REACH_KM", "30"))
 TURNING_18_WINDOW_DAYS = int(os.environ.get("TURNING_18_WINDOW_DAYS", "183"))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "offers-expire-overdue": {
+            "task": "placement.tasks.expire_overdue_offers",
+            "schedule": timedelta(minutes=15),
+        },
+        "offers-send-reminders": {
+            "task": "placement.tasks.send_offer_reminders",
+            "schedule": timedelta(minutes=30),
+        },
+        "placements-start-due": {
+            "task": "placement.tasks.start_due_placements",
+            "schedule": timedelta(hours=1),
+        },
+    }
+)
+
+# capacity
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["capacity-stale-reminders"] = {
+    "task": "capacity.tasks.send_stale_reminders",
+    "schedule": crontab(hour=7, minute=0),
+}

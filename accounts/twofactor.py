@@ -1,0 +1,285 @@
+"""Two-factor sign-in: who needs it, the middleware that enforces it, and sign-in lock-out.
+
+With `settings.REQUIRE_2FA` on, a password alone opens no usable session for a user who
+can see identities: until a TOTP or recovery code is entered, only the two-factor pages and
+sign-out answer, and the API treats the session as absent (401).
+"""
+
+import base64
+import io
+import logging
+import math
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_otp import login as otp_login
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.request import Request
+
+from accounts.models import Role, User
+
+logger = logging.getLogger("accounts.security")
+
+# Pages an authenticated but not yet verified user may reach (by URL name).
+UNVERIFIED_ALLOWED = frozenset({"login", "logout", "two-factor", "two-factor-enrol", "healthz"})
+
+
+def two_factor_required(user: Any) -> bool:
+    """Everyone who can see identities needs a second factor; analysts only see statistics.
+
+    A user without a role (e.g. a superuser made with createsuperuser) is treated as one who
+    can see identities: the safe default.
+    """
+    if not settings.REQUIRE_2FA or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.role != Role.ANALYST or user.is_superuser or user.is_staff)
+
+
+def is_verified(user: Any) -> bool:
+    """True when this session's user passed the second factor (set by OTPMiddleware)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
+def needs_second_factor(user: Any) -> bool:
+    return two_factor_required(user) and not is_verified(user)
+
+
+def url_with_next(name: str, next_url: str = "") -> str:
+    url = reverse(name)
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def two_factor_url(next_url: str = "") -> str:
+    return url_with_next("two-factor", next_url)
+
+
+class SignInLockoutBackend(AxesStandaloneBackend):
+    """django-axes' lock-out check, for sign-ins over HTTP.
+
+    authenticate() without a request (the test client's login(), a management shell) has
+    no address to count by; it goes on to the password check instead of failing.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
+
+
+class TwoFactorRequiredMiddleware:
+    """Between authentication and the view: an unverified session reaches only 2FA pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
+        if not needs_second_factor(request.user):
+            return None
+        if request.path_info.startswith("/api/"):
+            # The API sees no session at all: 401, unless the caller sends an API token.
+            request.user = AnonymousUser()
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in UNVERIFIED_ALLOWED:
+            return None
+        return redirect(two_factor_url(request.get_full_path()))
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """DRF session authentication that ignores a session without its second factor."""
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        result = super().authenticate(request)
+        if result is not None and needs_second_factor(result[0]):
+            return None
+        return result
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def pending_totp_device(user: User) -> TOTPDevice:
+    """The not yet confirmed device of an enrolment; the same key across page reloads."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator-app"), confirmed=False)
+    return device
+
+
+def manual_key(device: TOTPDevice) -> str:
+    """The secret in base32 (what authenticator apps accept), in groups of four."""
+    key = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+def qr_code_svg(data: str) -> str:
+    """The QR code as inline SVG: made here, so the secret never leaves the server."""
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    out = io.BytesIO()
+    image.save(out)
+    svg = out.getvalue().decode()
+    # Drop the XML declaration: the SVG is embedded in HTML.
+    return svg[svg.index("<svg") :]
+
+
+def verify_code(*, user: User, code: str) -> Device | None:
+    """Check a code against the user's authenticator app, then against its recovery codes.
+
+    django-otp throttles each device after wrong codes (doubling waits), and a recovery
+    code is deleted when used, so it works once.
+    """
+    code = "".join(code.split()).lower()
+    if not code:
+        return None
+    # Six digits go to the app, anything else to the recovery codes: a recovery code must
+    # not count as a wrong app code (and so throttle the app).
+    devices: list[Device]
+    if code.isdigit():
+        totp = confirmed_totp_device(user)
+        devices = [totp] if totp is not None else []
+    else:
+        devices = list(StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk"))
+    for device in devices:
+        with transaction.atomic():
+            locked = type(device).objects.select_for_update().get(pk=device.pk)
+            if locked.verify_token(code):
+                return locked
+    return None
+
+
+def code_throttled(user: User) -> bool:
+    device = confirmed_totp_device(user)
+    return device is not None and not device.verify_is_allowed()[0]
+
+
+def recovery_codes_create(*, user: User) -> list[str]:
+    """Replace the user's recovery codes with a fresh set; returns them to show once."""
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name=_("Herstelcodes"), confirmed=True)
+        codes = [StaticToken.random_token() for _i in range(settings.RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    logger.info("recovery codes renewed for user %s", user.pk)
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> bool:
+    """Confirm an enrolment with the first code the app shows."""
+    code = "".join(code.split())
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+        if device.confirmed or not device.verify_token(code):
+            return False
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        # Only one authenticator per user: an older confirmed one would be a second way in.
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    logger.info("authenticator app enrolled for user %s", user.pk)
+    return True
+
+
+def session_verify(request: HttpRequest, device: Device) -> None:
+    """Mark this session as verified with `device`; a new session key for the new trust."""
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
+def cooloff_minutes() -> int:
+    cooloff = settings.AXES_COOLOFF_TIME
+    return max(1, math.ceil(cooloff.total_seconds() / 60)) if cooloff else 0
+
+
+def lockout_message() -> str:
+    minutes = cooloff_minutes()
+    return ngettext(
+        "Te veel mislukte aanmeldpogingen. Aanmelden met deze gebruikersnaam is vanaf dit "
+        "adres %(minutes)d minuut geblokkeerd. Probeer het daarna opnieuw, of neem contact "
+        "op met de beheerder van uw organisatie.",
+        "Te veel mislukte aanmeldpogingen. Aanmelden met deze gebruikersnaam is vanaf dit "
+        "adres %(minutes)d minuten geblokkeerd. Probeer het daarna opnieuw, of neem contact "
+        "op met de beheerder van uw organisatie.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes' lock-out answer: the sign-in page with a message, or 429 for the API."""
+    username = (credentials or {}).get("username", "")
+    logger.warning(
+        "sign-in locked out for username %r from %s", username, request.META.get("REMOTE_ADDR", "")
+    )
+    retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    if request.path_info.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": lockout_message()}, status=429)
+    else:
+        form = AuthenticationForm(request, initial={"username": username})
+        response = render(
+            request,
+            "registration/login.html",
+            {"form": form, "locked_out": True, "lockout_message": lockout_message()},
+            status=429,
+        )
+    response["Retry-After"] = retry_after
+    return response
+
+
+def recovery_codes_message(left: int) -> str:
+    return ngettext(
+        "U heeft een herstelcode gebruikt. U heeft nog %(count)d herstelcode over.",
+        "U heeft een herstelcode gebruikt. U heeft nog %(count)d herstelcodes over.",
+        left,
+    ) % {"count": left}
+
+
+def next_url_or_home(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return str(settings.LOGIN_REDIRECT_URL)
+
+
+def redirect_next(request: HttpRequest, candidate: str | None) -> HttpResponse:
+    return redirect(next_url_or_home(request, candidate))
