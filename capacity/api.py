@@ -1,1 +1,211 @@
-"""capacity: api (filled by its issue)."""
+"""API of the capacity register (CONTRACT.md: Capacity): list, read, correct, confirm."""
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role, User
+from accounts.permissions import has_role
+from capacity.models import Location
+from capacity.selectors import LocationFilters, locations_for_user, with_staleness
+from capacity.services import location_confirm, location_set_free_places
+from config.codes import CareForm, Expertise
+from config.errors import ValidationFailed
+
+
+class LocationSerializer(serializers.ModelSerializer[Location]):
+    provider = serializers.IntegerField(source="provider_id", read_only=True)
+    provider_name = serializers.CharField(source="provider.name", read_only=True)
+    municipality = serializers.CharField(source="municipality.code", read_only=True)
+    regions = serializers.SerializerMethodField()
+    is_stale = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Location
+        fields = [
+            "id",
+            "name",
+            "provider",
+            "provider_name",
+            "municipality",
+            "latitude",
+            "longitude",
+            "care_form",
+            "expertise",
+            "age_min",
+            "age_max",
+            "gender",
+            "secured",
+            "intensity",
+            "school_on_site",
+            "contra_indications",
+            "regions",
+            "total_places",
+            "free_places",
+            "held_places",
+            "occupied_places",
+            "last_confirmed_at",
+            "is_stale",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+    def get_regions(self, location: Location) -> list[str]:
+        # Uses the prefetched regions: no query per location.
+        return sorted(region.code for region in location.regions.all())
+
+
+class FreePlacesSerializer(serializers.Serializer[Any]):
+    free_places = serializers.IntegerField(
+        help_text=_("Het aantal vrije plaatsen nu."),
+        error_messages={"invalid": _("Vul een geheel getal in.")},
+    )
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - {"free_places"})
+            if unknown:
+                raise ValidationFailed(
+                    {
+                        name: [_("Dit veld kan niet via de API worden gewijzigd.")]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+def _caller(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _bool_param(value: str | None) -> bool | None:
+    if value is None or value == "":
+        return None
+    if value.lower() in {"1", "true", "ja", "yes"}:
+        return True
+    if value.lower() in {"0", "false", "nee", "no"}:
+        return False
+    raise ValidationFailed({"secured": [_("Kies true of false.")]})
+
+
+def filters_from_query(params: Any) -> LocationFilters:
+    """Read the overview filters from query parameters; bad values are 400s naming them."""
+    errors: dict[str, list[str]] = {}
+    care_form = params.get("care_form") or None
+    if care_form and care_form not in CareForm.values:
+        errors["care_form"] = [_("Onbekende zorgvorm: %(code)s.") % {"code": care_form}]
+    expertise = params.get("expertise") or None
+    if expertise and expertise not in Expertise.values:
+        errors["expertise"] = [_("Onbekende expertise: %(code)s.") % {"code": expertise}]
+    numbers: dict[str, int | None] = {}
+    for name in ("age", "region"):
+        raw = params.get(name) or None
+        try:
+            numbers[name] = int(raw) if raw is not None else None
+        except ValueError:
+            errors[name] = [_("Vul een geheel getal in.")]
+            numbers[name] = None
+    try:
+        secured = _bool_param(params.get("secured"))
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        secured = None
+    if errors:
+        raise ValidationFailed(errors)
+    return LocationFilters(
+        care_form=care_form,
+        expertise=expertise,
+        age=numbers["age"],
+        region=numbers["region"],
+        secured=secured,
+        only_free=(params.get("only_free") or "").lower() in {"1", "true", "ja", "yes"},
+    )
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("care_form", str, enum=CareForm.values),
+    OpenApiParameter("expertise", str, enum=Expertise.values),
+    OpenApiParameter("age", int),
+    OpenApiParameter("region", int),
+    OpenApiParameter("secured", bool),
+    OpenApiParameter("only_free", bool),
+]
+
+
+class LocationQuerysetMixin:
+    request: Request
+
+    def get_queryset(self) -> Any:
+        return (
+            with_staleness(locations_for_user(user=_caller(self.request)))
+            .select_related("provider", "municipality")
+            .prefetch_related("regions")
+            .order_by("provider__name", "name", "pk")
+        )
+
+
+class LocationListView(LocationQuerysetMixin, generics.ListAPIView[Location]):
+    """GET /locations/: the provider's own locations; the coordinator's: all."""
+
+    permission_classes = [has_role(Role.PROVIDER, Role.COORDINATOR)]
+    serializer_class = LocationSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        return filters_from_query(self.request.query_params).apply(super().get_queryset())
+
+    @extend_schema(parameters=LIST_PARAMETERS)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class LocationDetailView(LocationQuerysetMixin, APIView):
+    """GET /locations/{id}/; PATCH {free_places}: the location's own provider only."""
+
+    permission_classes = [has_role(Role.PROVIDER, Role.COORDINATOR)]
+
+    def _get(self, pk: int) -> Location:
+        location = self.get_queryset().filter(pk=pk).first()
+        if location is None:
+            raise Http404
+        return location
+
+    @extend_schema(responses={200: LocationSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(LocationSerializer(self._get(pk)).data)
+
+    @extend_schema(request=FreePlacesSerializer, responses={200: LocationSerializer})
+    def patch(self, request: Request, pk: int) -> Response:
+        user = _caller(request)
+        if not user.is_provider:
+            raise Http404  # a coordinator reads, but only the provider changes its figures
+        location = self._get(pk)
+        serializer = FreePlacesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        location_set_free_places(
+            location=location, free_places=serializer.validated_data["free_places"], by=user
+        )
+        return Response(LocationSerializer(self._get(pk)).data, status=status.HTTP_200_OK)
+
+
+class LocationConfirmView(LocationQuerysetMixin, APIView):
+    """POST /locations/{id}/confirm/: "still correct", refreshes last_confirmed_at."""
+
+    permission_classes = [has_role(Role.PROVIDER)]
+
+    @extend_schema(request=None, responses={200: LocationSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        location = self.get_queryset().filter(pk=pk).first()
+        if location is None:
+            raise Http404
+        location_confirm(location=location, by=_caller(request))
+        refreshed = self.get_queryset().get(pk=pk)
+        return Response(LocationSerializer(refreshed).data, status=status.HTTP_200_OK)

@@ -1,3 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from capacity import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("locations/", api.LocationListView.as_view(), name="api-location-list"),
+    path("locations/<int:pk>/", api.LocationDetailView.as_view(), name="api-location-detail"),
+    path(
+        "locations/<int:pk>/confirm/",
+        api.LocationConfirmView.as_view(),
+        name="api-location-confirm",
+    ),
+]

@@ -1,10 +1,12 @@
 """Provider locations and their places; the database itself keeps the counts consistent."""
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Municipality, Organisation, Region
+from accounts.models import Municipality, Organisation, Region, User
 from config.codes import CareForm, Intensity
 
 
@@ -79,6 +81,77 @@ class Location(models.Model):
                 name="location_secured_needs_secured_care_form",
             ),
         ]
+        indexes = [
+            # The overview filters on these; the stale-figure job scans last_confirmed_at.
+            models.Index(fields=["care_form", "is_active"], name="location_care_form_active"),
+            models.Index(fields=["last_confirmed_at"], name="location_last_confirmed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.provider})"
+
+
+class CapacityEventQuerySet(models.QuerySet["CapacityEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Capacity events cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Capacity events cannot be deleted.")
+
+
+class CapacityEvent(models.Model):
+    """One change of a location's counts: who, when, before, after and why.
+
+    Append-only (Python refuses updates and deletes; on PostgreSQL a trigger too), so the
+    occupancy of any period can be rebuilt from it. Written only by capacity/services.py.
+    """
+
+    class Reason(models.TextChoices):
+        ADMISSION = "admission", _("opname buiten coördinatie")
+        DEPARTURE = "departure", _("vertrek")
+        CORRECTION = "correction", _("correctie")
+        HOLD = "hold", _("plaats gereserveerd")
+        RELEASE = "release", _("reservering vrijgegeven")
+        PLACEMENT_START = "placement_start", _("start plaatsing")
+        PLACEMENT_END = "placement_end", _("einde plaatsing")
+
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="events", verbose_name=_("locatie")
+    )
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
+    by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    reason = models.CharField(_("reden"), max_length=20, choices=Reason.choices)
+    total_before = models.IntegerField(_("totaal voor"))
+    free_before = models.IntegerField(_("vrij voor"))
+    held_before = models.IntegerField(_("gereserveerd voor"))
+    occupied_before = models.IntegerField(_("bezet voor"))
+    total_after = models.IntegerField(_("totaal na"))
+    free_after = models.IntegerField(_("vrij na"))
+    held_after = models.IntegerField(_("gereserveerd na"))
+    occupied_after = models.IntegerField(_("bezet na"))
+
+    objects = CapacityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("capaciteitswijziging")
+        verbose_name_plural = _("capaciteitshistorie")
+        indexes = [models.Index(fields=["location", "at"], name="capacityevent_location_at")]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.reason}: {self.free_before}→{self.free_after} vrij"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Capacity events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Capacity events cannot be deleted.")

@@ -1,1 +1,222 @@
-"""capacity: selectors (filled by its issue)."""
+"""Reads of the capacity register: who sees which locations, the regional overview, freshness."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from capacity.models import CapacityEvent, Location
+from config.codes import CareForm
+
+
+def stale_days() -> int:
+    return int(settings.CAPACITY_STALE_DAYS)
+
+
+def stale_cutoff(*, now: datetime | None = None) -> datetime:
+    """Figures confirmed before this moment are stale."""
+    return (now or timezone.now()) - timedelta(days=stale_days())
+
+
+def stale_condition(*, now: datetime | None = None) -> Q:
+    return Q(last_confirmed_at__isnull=True) | Q(last_confirmed_at__lt=stale_cutoff(now=now))
+
+
+def is_stale(*, location: Location, now: datetime | None = None) -> bool:
+    confirmed = location.last_confirmed_at
+    return confirmed is None or confirmed < stale_cutoff(now=now)
+
+
+def with_staleness(queryset: QuerySet[Location], *, now: datetime | None = None) -> QuerySet[Location]:
+    """Annotate `is_stale` in the same query (no per-row work in templates)."""
+    return queryset.annotate(
+        is_stale=ExpressionWrapper(stale_condition(now=now), output_field=BooleanField())
+    )
+
+
+def locations_for_user(*, user: User) -> QuerySet[Location]:
+    """Provider staff: their own provider's locations; coordinators: all; others: none."""
+    if not user.is_active:
+        return Location.objects.none()
+    if user.is_provider and user.organisation_id is not None:
+        return Location.objects.filter(provider_id=user.organisation_id)
+    if user.is_coordinator:
+        return Location.objects.all()
+    return Location.objects.none()
+
+
+def location_for_user(*, user: User, location_id: int) -> Location | None:
+    return locations_for_user(user=user).filter(pk=location_id).first()
+
+
+def provider_locations(*, provider: Organisation) -> QuerySet[Location]:
+    """A provider's locations with what its list page shows, freshness included."""
+    return with_staleness(
+        Location.objects.filter(provider=provider).select_related("municipality")
+    ).order_by("-is_active", "name")
+
+
+@dataclass(frozen=True)
+class LocationFilters:
+    """The filters of the overview (and the list endpoint); None means "any"."""
+
+    care_form: str | None = None
+    expertise: str | None = None
+    age: int | None = None
+    region: int | None = None
+    secured: bool | None = None
+    only_free: bool = False
+
+    def apply(self, queryset: QuerySet[Location]) -> QuerySet[Location]:
+        if self.care_form:
+            queryset = queryset.filter(care_form=self.care_form)
+        if self.expertise:
+            if connection.features.supports_json_field_contains:
+                queryset = queryset.filter(expertise__contains=[self.expertise])
+            else:  # SQLite (the local demo): match the quoted code in the JSON text
+                queryset = queryset.filter(expertise__icontains=f'"{self.expertise}"')
+        if self.age is not None:
+            queryset = queryset.filter(age_min__lte=self.age, age_max__gte=self.age)
+        if self.region is not None:
+            queryset = queryset.filter(regions=self.region)
+        if self.secured is not None:
+            queryset = queryset.filter(secured=self.secured)
+        if self.only_free:
+            queryset = queryset.filter(free_places__gt=0)
+        return queryset
+
+
+@dataclass(frozen=True)
+class CareFormTotals:
+    care_form: str
+    label: str
+    locations: int
+    total_places: int
+    free_places: int
+    held_places: int
+    occupied_places: int
+
+    @property
+    def occupancy_rate(self) -> Decimal | None:
+        """Occupied / contracted places, in percent (one decimal); None without places."""
+        if not self.total_places:
+            return None
+        return (Decimal(self.occupied_places * 100) / Decimal(self.total_places)).quantize(
+            Decimal("0.1")
+        )
+
+
+@dataclass(frozen=True)
+class Overview:
+    locations: QuerySet[Location]
+    totals: list[CareFormTotals] = field(default_factory=list)
+    grand_total: CareFormTotals | None = None
+    stale_count: int = 0
+
+
+def overview_locations(
+    *, user: User, filters: LocationFilters, now: datetime | None = None
+) -> QuerySet[Location]:
+    """Active locations the user may see, filtered, with provider, municipality, regions
+    and freshness loaded up front: a fixed number of queries however many rows."""
+    queryset = filters.apply(locations_for_user(user=user).filter(is_active=True))
+    return (
+        with_staleness(queryset, now=now)
+        .select_related("provider", "municipality")
+        .prefetch_related("regions")
+        .order_by("care_form", "provider__name", "name")
+    )
+
+
+def location_overview(
+    *, user: User, filters: LocationFilters, now: datetime | None = None
+) -> Overview:
+    """The coordinator's regional overview: locations plus totals per care form (one
+    aggregate query for all care forms together)."""
+    locations = overview_locations(user=user, filters=filters, now=now)
+    rows = (
+        filters.apply(locations_for_user(user=user).filter(is_active=True))
+        .order_by()
+        .values("care_form")
+        .annotate(
+            n=Count("id"),
+            total=Sum("total_places"),
+            free=Sum("free_places"),
+            held=Sum("held_places"),
+            occupied=Sum("occupied_places"),
+            stale=Count("id", filter=stale_condition(now=now)),
+        )
+    )
+    by_form = {row["care_form"]: row for row in rows}
+    totals = [
+        CareFormTotals(
+            care_form=code,
+            label=str(label),
+            locations=by_form[code]["n"],
+            total_places=by_form[code]["total"] or 0,
+            free_places=by_form[code]["free"] or 0,
+            held_places=by_form[code]["held"] or 0,
+            occupied_places=by_form[code]["occupied"] or 0,
+        )
+        for code, label in CareForm.choices
+        if code in by_form
+    ]
+    grand_total = CareFormTotals(
+        care_form="",
+        label="",
+        locations=sum(t.locations for t in totals),
+        total_places=sum(t.total_places for t in totals),
+        free_places=sum(t.free_places for t in totals),
+        held_places=sum(t.held_places for t in totals),
+        occupied_places=sum(t.occupied_places for t in totals),
+    )
+    return Overview(
+        locations=locations,
+        totals=totals,
+        grand_total=grand_total,
+        stale_count=sum(row["stale"] for row in by_form.values()),
+    )
+
+
+def stale_locations_for_provider(
+    *, provider_id: int, now: datetime | None = None
+) -> QuerySet[Location]:
+    return Location.objects.filter(
+        stale_condition(now=now), provider_id=provider_id, is_active=True
+    ).order_by("name")
+
+
+def occupancy_between(*, location: Location, start: datetime, end: datetime) -> Decimal | None:
+    """Time-weighted occupancy (occupied / total, percent) of one location over a period,
+    rebuilt from its capacity history. None when the location had no places."""
+    events = list(
+        CapacityEvent.objects.filter(location=location, at__lt=end)
+        .order_by("at", "id")
+        .values("at", "occupied_before", "total_before", "occupied_after", "total_after")
+    )
+    before = [e for e in events if e["at"] <= start]
+    during = [e for e in events if e["at"] > start]
+    if before:
+        occupied, total = before[-1]["occupied_after"], before[-1]["total_after"]
+    elif during:
+        occupied, total = during[0]["occupied_before"], during[0]["total_before"]
+    else:
+        occupied, total = location.occupied_places, location.total_places
+    occupied_seconds = 0.0
+    place_seconds = 0.0
+    cursor = start
+    for event in [*during, None]:
+        moment = end if event is None else event["at"]
+        span = (moment - cursor).total_seconds()
+        occupied_seconds += occupied * span
+        place_seconds += total * span
+        if event is not None:
+            occupied, total, cursor = event["occupied_after"], event["total_after"], moment
+    if not place_seconds:
+        return None
+    return (Decimal(occupied_seconds * 100) / Decimal(place_seconds)).quantize(Decimal("0.1"))

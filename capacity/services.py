@@ -1,1 +1,563 @@
-"""capacity: services (filled by its issue)."""
+"""Every write of the capacity register. Counts change here only: under a row lock, in one
+transaction, each change leaving a CapacityEvent behind."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import Municipality, Organisation, Region, Role, User
+from accounts.services import notify
+from capacity.errors import NoFreePlace
+from capacity.models import CapacityEvent, Location
+from capacity.selectors import stale_condition, stale_days
+from capacity.signals import free_places_increased
+from config.codes import CareForm, Expertise, Intensity, RiskFlag
+from config.errors import Conflict, NotFound, ValidationFailed
+
+Reason = CapacityEvent.Reason
+
+# What a provider may change in a location's profile (counts go through their own services).
+PROFILE_FIELDS = frozenset(
+    {
+        "name",
+        "municipality",
+        "latitude",
+        "longitude",
+        "care_form",
+        "expertise",
+        "age_min",
+        "age_max",
+        "gender",
+        "secured",
+        "intensity",
+        "school_on_site",
+        "contra_indications",
+        "regions",
+        "total_places",
+        "is_active",
+    }
+)
+AGE_LIMIT = 27  # youth care reaches to 18, with extensions (supported living) up to 27
+
+
+def _lock(location: Location) -> Location:
+    """Re-read the row under a row lock: concurrent changes queue here instead of
+    overwriting one another (the concurrency tests replace this to show the difference)."""
+    return Location.objects.select_for_update().get(pk=location.pk)
+
+
+def _may_manage(*, location: Location, user: User) -> bool:
+    """A location is managed by its own provider's staff (and the functional admin)."""
+    if user.is_functional_admin:
+        return True
+    return user.is_provider and user.organisation_id == location.provider_id
+
+
+def _ensure_may_manage(*, location: Location, user: User) -> None:
+    if not _may_manage(location=location, user=user):
+        raise NotFound
+
+
+def _announce_free_places(location_id: int) -> None:
+    transaction.on_commit(
+        lambda: free_places_increased.send(sender=Location, location_id=location_id)
+    )
+
+
+def _refresh_caller_copy(target: Location, source: Location) -> None:
+    """Keep the caller's instance in step, so it never saves stale counts later."""
+    if target is source:
+        return
+    for field in (
+        "total_places",
+        "free_places",
+        "held_places",
+        "occupied_places",
+        "last_confirmed_at",
+    ):
+        setattr(target, field, getattr(source, field))
+
+
+def _change_counts(
+    *,
+    location: Location,
+    locked: Location,
+    by: User | None,
+    reason: str,
+    free: int = 0,
+    held: int = 0,
+    occupied: int = 0,
+    total: int = 0,
+    confirm: bool = False,
+) -> Location:
+    """Apply deltas to a locked row, write the event, announce more free places."""
+    event = CapacityEvent(
+        location=locked,
+        by=by if by is not None and by.pk else None,
+        reason=reason,
+        total_before=locked.total_places,
+        free_before=locked.free_places,
+        held_before=locked.held_places,
+        occupied_before=locked.occupied_places,
+    )
+    locked.total_places += total
+    locked.free_places += free
+    locked.held_places += held
+    locked.occupied_places += occupied
+    fields = ["total_places", "free_places", "held_places", "occupied_places"]
+    if confirm:
+        locked.last_confirmed_at = timezone.now()
+        fields.append("last_confirmed_at")
+    locked.save(update_fields=fields)
+    event.total_after = locked.total_places
+    event.free_after = locked.free_places
+    event.held_after = locked.held_places
+    event.occupied_after = locked.occupied_places
+    event.save()
+    if free > 0:
+        _announce_free_places(locked.pk)
+    _refresh_caller_copy(location, locked)
+    return locked
+
+
+def _ensure_int(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationFailed({field: [_("Vul een geheel getal in.")]})
+    return value
+
+
+# --- the provider keeps its figures current -------------------------------------------
+
+
+@transaction.atomic
+def location_set_free_places(*, location: Location, free_places: int, by: User) -> Location:
+    """The provider states how many places are free now (a correction, also "still correct").
+
+    The contracted total stays; the difference moves between free and occupied (youths
+    who arrived or left outside coordination). Held places belong to accepted offers and
+    cannot be corrected away here.
+    """
+    _ensure_may_manage(location=location, user=by)
+    free_places = _ensure_int(free_places, "free_places")
+    locked = _lock(location)
+    if free_places < 0:
+        raise ValidationFailed(
+            {"free_places": [_("Het aantal vrije plaatsen kan niet negatief zijn.")]}
+        )
+    maximum = locked.total_places - locked.held_places
+    if free_places > maximum:
+        raise ValidationFailed(
+            {
+                "free_places": [
+                    _(
+                        "Meer dan %(maximum)d vrije plaatsen kan niet: de locatie heeft "
+                        "%(total)d plaatsen, waarvan %(held)d gereserveerd."
+                    )
+                    % {
+                        "maximum": maximum,
+                        "total": locked.total_places,
+                        "held": locked.held_places,
+                    }
+                ]
+            }
+        )
+    delta = free_places - locked.free_places
+    if delta == 0:
+        return location_confirm(location=location, by=by)
+    return _change_counts(
+        location=location,
+        locked=locked,
+        by=by,
+        reason=Reason.CORRECTION,
+        free=delta,
+        occupied=-delta,
+        confirm=True,
+    )
+
+
+@transaction.atomic
+def location_adjust_free_places(*, location: Location, delta: int, by: User) -> Location:
+    """The − / + buttons: one youth admitted outside coordination (−) or one who left (+)."""
+    _ensure_may_manage(location=location, user=by)
+    delta = _ensure_int(delta, "delta")
+    if delta == 0:
+        raise ValidationFailed({"delta": [_("Geef aan hoeveel plaatsen erbij of eraf gaan.")]})
+    locked = _lock(location)
+    if locked.free_places + delta < 0:
+        raise ValidationFailed(
+            {"free_places": [_("Er zijn geen vrije plaatsen meer om af te boeken.")]}
+        )
+    if locked.occupied_places - delta < 0:
+        raise ValidationFailed(
+            {
+                "free_places": [
+                    _(
+                        "Alle plaatsen die niet gereserveerd zijn, zijn al vrij: "
+                        "meer vrije plaatsen kan niet."
+                    )
+                ]
+            }
+        )
+    return _change_counts(
+        location=location,
+        locked=locked,
+        by=by,
+        reason=Reason.DEPARTURE if delta > 0 else Reason.ADMISSION,
+        free=delta,
+        occupied=-delta,
+        confirm=True,
+    )
+
+
+@transaction.atomic
+def location_confirm(*, location: Location, by: User) -> Location:
+    """ "Klopt nog": the figures are still correct; refreshes last_confirmed_at only."""
+    _ensure_may_manage(location=location, user=by)
+    now = timezone.now()
+    # A single-column UPDATE: never overwrites counts changed meanwhile by someone else.
+    Location.objects.filter(pk=location.pk).update(last_confirmed_at=now)
+    location.last_confirmed_at = now
+    return location
+
+
+@transaction.atomic
+def provider_confirm_all(*, provider: Organisation, by: User) -> int:
+    """Confirm every active location of the provider at once; answers how many."""
+    if not by.is_functional_admin and not (
+        by.is_provider and by.organisation_id == provider.pk
+    ):
+        raise NotFound
+    return Location.objects.filter(provider=provider, is_active=True).update(
+        last_confirmed_at=timezone.now()
+    )
+
+
+# --- offers and placements (called by placement/) ------------------------------------
+
+
+def _ensure_reason(reason: str) -> str:
+    if reason not in Reason.values:
+        raise ValueError(f"Unknown capacity event reason: {reason!r}")
+    return reason
+
+
+@transaction.atomic
+def location_hold_place(*, location: Location, by: User | None, reason: str = "hold") -> Location:
+    """Reserve one free place (an accepted offer): free − 1, held + 1; NoFreePlace if none."""
+    locked = _lock(location)
+    if locked.free_places < 1:
+        raise NoFreePlace
+    return _change_counts(
+        location=location,
+        locked=locked,
+        by=by,
+        reason=_ensure_reason(reason),
+        free=-1,
+        held=1,
+    )
+
+
+@transaction.atomic
+def location_release_hold(
+    *, location: Location, by: User | None, reason: str = "release"
+) -> Location:
+    """Give a reserved place back (offer withdrawn, placement cancelled): held − 1, free + 1."""
+    locked = _lock(location)
+    if locked.held_places < 1:
+        raise Conflict(_("Deze locatie heeft geen gereserveerde plaats om vrij te geven."))
+    return _change_counts(
+        location=location,
+        locked=locked,
+        by=by,
+        reason=_ensure_reason(reason),
+        free=1,
+        held=-1,
+    )
+
+
+@transaction.atomic
+def location_occupy_held(
+    *, location: Location, by: User | None, reason: str = "placement_start"
+) -> Location:
+    """A placement starts: the reserved place becomes occupied (held − 1, occupied + 1)."""
+    locked = _lock(location)
+    if locked.held_places < 1:
+        raise Conflict(_("Deze locatie heeft geen gereserveerde plaats voor deze plaatsing."))
+    return _change_counts(
+        location=location,
+        locked=locked,
+        by=by,
+        reason=_ensure_reason(reason),
+        held=-1,
+        occupied=1,
+    )
+
+
+@transaction.atomic
+def location_free_occupied(
+    *, location: Location, by: User | None, reason: str = "placement_end"
+) -> Location:
+    """A placement ends: its place is free again (occupied − 1, free + 1)."""
+    locked = _lock(location)
+    if locked.occupied_places < 1:
+        raise Conflict(_("Deze locatie heeft geen bezette plaats om vrij te maken."))
+    return _change_counts(
+        location=location,
+        locked=locked,
+        by=by,
+        reason=_ensure_reason(reason),
+        free=1,
+        occupied=-1,
+    )
+
+
+# --- the location's profile ------------------------------------------------------------
+
+
+def _codes_errors(value: object, allowed: Iterable[str], label: str) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        return [_("Geef een lijst van codes.")]
+    allowed_set = set(allowed)
+    unknown = [v for v in value if v not in allowed_set]
+    if unknown:
+        return [
+            _("Onbekende %(label)s: %(codes)s.") % {"label": label, "codes": ", ".join(unknown)}
+        ]
+    return []
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def profile_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Every rule a location's profile must meet, as {field: [Dutch message]}."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    name = values.get("name")
+    if not isinstance(name, str) or not name.strip():
+        errors["name"].append(_("Vul de naam van de locatie in."))
+    elif len(name) > 200:
+        errors["name"].append(_("De naam mag hoogstens 200 tekens lang zijn."))
+    if not isinstance(values.get("municipality"), Municipality):
+        errors["municipality"].append(_("Kies een gemeente."))
+    for field, low, high in (("latitude", -90.0, 90.0), ("longitude", -180.0, 180.0)):
+        value = values.get(field)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            errors[field].append(_("Vul een geldige coördinaat in."))
+    care_form = values.get("care_form")
+    if care_form not in CareForm.values:
+        errors["care_form"].append(_("Onbekende zorgvorm: %(code)s.") % {"code": care_form})
+    errors["expertise"] += _codes_errors(values.get("expertise"), Expertise.values, "expertise")
+    errors["contra_indications"] += _codes_errors(
+        values.get("contra_indications"), RiskFlag.values, "contra-indicatie"
+    )
+    ages_valid = True
+    for field in ("age_min", "age_max"):
+        value = values.get(field)
+        if not _is_int(value) or not 0 <= value <= AGE_LIMIT:
+            ages_valid = False
+            errors[field].append(
+                _("Vul een leeftijd van 0 tot en met %(limit)d in.") % {"limit": AGE_LIMIT}
+            )
+    if ages_valid and values["age_min"] > values["age_max"]:
+        message = _("De minimumleeftijd ligt boven de maximumleeftijd.")
+        errors["age_min"].append(message)
+        errors["age_max"].append(message)
+    if values.get("gender") not in Location.GenderServed.values:
+        errors["gender"].append(
+            _("Onbekende doelgroep: %(code)s.") % {"code": values.get("gender")}
+        )
+    intensity = values.get("intensity")
+    if intensity not in ("", *Intensity.values):
+        errors["intensity"].append(
+            _("Onbekende intensiteit: %(code)s.") % {"code": intensity}
+        )
+    for field in ("secured", "school_on_site", "is_active"):
+        if not isinstance(values.get(field), bool):
+            errors[field].append(_("Kies ja of nee."))
+    secured = values.get("secured")
+    if secured is True and care_form in CareForm.values and care_form != CareForm.SECURED:
+        errors["secured"].append(
+            _("Alleen een locatie met zorgvorm JeugdzorgPlus (gesloten) kan gesloten zijn.")
+        )
+    if secured is False and care_form == CareForm.SECURED:
+        errors["secured"].append(
+            _("Een locatie met zorgvorm JeugdzorgPlus (gesloten) moet gesloten zijn.")
+        )
+    total = values.get("total_places")
+    if not _is_int(total) or total < 0:
+        errors["total_places"].append(_("Vul een aantal plaatsen van 0 of meer in."))
+    regions = values.get("regions")
+    if regions is not None and not all(isinstance(r, Region) for r in regions):
+        errors["regions"].append(_("Kies bestaande regio's."))
+    return {field: messages for field, messages in errors.items() if messages}
+
+
+def _profile_values(location: Location) -> dict[str, Any]:
+    values = {field: getattr(location, field) for field in PROFILE_FIELDS if field != "regions"}
+    values["municipality"] = location.municipality
+    return values
+
+
+@transaction.atomic
+def location_update_profile(*, location: Location, by: User, **fields: Any) -> Location:
+    """Change the profile (care form, expertise, ages, contra-indications, total…).
+
+    Everything is checked before anything is saved. A new total moves the difference into
+    free places; it cannot go below the places held and occupied.
+    """
+    _ensure_may_manage(location=location, user=by)
+    unknown = sorted(set(fields) - PROFILE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            {field: [_("Dit veld kan hier niet worden gewijzigd.")] for field in unknown}
+        )
+    locked = _lock(location)
+    values = _profile_values(locked) | fields
+    errors = profile_errors(values)
+    if "total_places" not in errors:
+        in_use = locked.held_places + locked.occupied_places
+        if values["total_places"] < in_use:
+            errors["total_places"] = [
+                _(
+                    "Minder dan %(in_use)d plaatsen kan niet: zoveel plaatsen zijn bezet "
+                    "of gereserveerd."
+                )
+                % {"in_use": in_use}
+            ]
+    if errors:
+        raise ValidationFailed(errors)
+    regions = fields.pop("regions", None)
+    total_delta = values["total_places"] - locked.total_places
+    changed = [f for f in fields if f != "total_places" and getattr(locked, f) != fields[f]]
+    for field in changed:
+        setattr(locked, field, fields[field])
+        setattr(location, field, fields[field])
+    if changed:
+        locked.save(update_fields=changed)
+    if total_delta:
+        _change_counts(
+            location=location,
+            locked=locked,
+            by=by,
+            reason=Reason.CORRECTION,
+            total=total_delta,
+            free=total_delta,
+        )
+    if regions is not None:
+        locked.regions.set(regions)
+    return locked
+
+
+@transaction.atomic
+def location_create(
+    *, provider: Organisation, by: User, occupied_places: int = 0, **fields: Any
+) -> Location:
+    """Add a location to a provider; its places start free except those already occupied."""
+    if provider.kind != Organisation.Kind.PROVIDER:
+        raise ValidationFailed({"provider": [_("Kies een zorgaanbieder.")]})
+    if not by.is_functional_admin and not (by.is_provider and by.organisation_id == provider.pk):
+        raise NotFound
+    unknown = sorted(set(fields) - PROFILE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            {field: [_("Dit veld kan hier niet worden gewijzigd.")] for field in unknown}
+        )
+    defaults: dict[str, Any] = {
+        "expertise": [],
+        "contra_indications": [],
+        "gender": Location.GenderServed.ANY,
+        "secured": fields.get("care_form") == CareForm.SECURED,
+        "intensity": "",
+        "school_on_site": False,
+        "is_active": True,
+    }
+    values = defaults | fields
+    errors = profile_errors(values)
+    if not _is_int(occupied_places) or occupied_places < 0:
+        errors["occupied_places"] = [_("Vul een aantal plaatsen van 0 of meer in.")]
+    elif "total_places" not in errors and occupied_places > values["total_places"]:
+        errors["occupied_places"] = [_("Er kunnen niet meer plaatsen bezet zijn dan er zijn.")]
+    if Location.objects.filter(provider=provider, name=values.get("name")).exists():
+        errors.setdefault("name", []).append(_("Deze aanbieder heeft al een locatie met die naam."))
+    if errors:
+        raise ValidationFailed(errors)
+    regions = values.pop("regions", None)
+    total = values.pop("total_places")
+    location = Location.objects.create(
+        provider=provider,
+        total_places=0,
+        free_places=0,
+        held_places=0,
+        occupied_places=0,
+        last_confirmed_at=timezone.now(),
+        **values,
+    )
+    location.regions.set(regions if regions is not None else [values["municipality"].region])
+    return _change_counts(
+        location=location,
+        locked=_lock(location),
+        by=by,
+        reason=Reason.CORRECTION,
+        total=total,
+        free=total - occupied_places,
+        occupied=occupied_places,
+    )
+
+
+# --- the daily reminder -----------------------------------------------------------------
+
+
+@transaction.atomic
+def stale_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind each provider whose figures are stale: once a day (email and in-app).
+
+    Idempotent: the dedupe key holds the provider and the date, so a second run on the
+    same day stores and sends nothing. Answers the number of notifications stored.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    stale_per_provider = dict(
+        Location.objects.filter(stale_condition(now=now), is_active=True)
+        .order_by()
+        .values("provider_id")
+        .annotate(n=Count("id"))
+        .values_list("provider_id", "n")
+    )
+    if not stale_per_provider:
+        return 0
+    staff: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(
+        organisation_id__in=stale_per_provider, role=Role.PROVIDER, is_active=True
+    ):
+        assert user.organisation_id is not None
+        staff[user.organisation_id].append(user)
+    link = reverse("capacity:my-locations")
+    stored = 0
+    for provider_id, count in sorted(stale_per_provider.items()):
+        message = ngettext(
+            "%(count)d locatie heeft vrije plaatsen die langer dan %(days)d dagen niet zijn "
+            "bevestigd. Controleer ze in Mijn locaties.",
+            "%(count)d locaties hebben vrije plaatsen die langer dan %(days)d dagen niet zijn "
+            "bevestigd. Controleer ze in Mijn locaties.",
+            count,
+        ) % {"count": count, "days": stale_days()}
+        stored += len(
+            notify(
+                recipients=staff[provider_id],
+                kind="capacity.stale",
+                message=message,
+                link=link,
+                dedupe_key=f"capacity-stale:{provider_id}:{today.isoformat()}",
+            )
+        )
+    return stored
+
