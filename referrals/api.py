@@ -1,1 +1,306 @@
-"""referrals: api (filled by its issue)."""
+"""API of referrals (CONTRACT.md): serializers check shape, services decide."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role, User
+from accounts.permissions import has_role
+from config.api import Pagination
+from config.codes import CareForm, Expertise, Gender, Intensity, LegalStatus, RiskFlag
+from referrals import services
+from referrals.models import ExplanatoryAnalysis, Referral
+from referrals.selectors import referral_for_user, referrals_for_user, youth_identity_for
+
+
+def _text() -> serializers.CharField:
+    return serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+
+class GuardianIn(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    relation = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class YouthIn(serializers.Serializer):
+    given_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    family_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    bsn = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True)
+    postcode = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    municipality = serializers.CharField(required=False, allow_blank=True, max_length=6)
+    guardians = serializers.ListField(child=GuardianIn(), required=False, max_length=10)
+
+
+class SchoolIn(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    level = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    attending = serializers.BooleanField(required=False, allow_null=True)
+
+
+class AnalysisIn(serializers.Serializer):
+    problems = _text()
+    explaining_factors = _text()
+    protective_factors = _text()
+    needs = _text()
+    needed_care_forms = serializers.ListField(
+        child=serializers.ChoiceField(choices=CareForm.choices), required=False, max_length=20
+    )
+    needed_expertise = serializers.ListField(
+        child=serializers.ChoiceField(choices=Expertise.choices), required=False, max_length=20
+    )
+    risk_flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=RiskFlag.choices), required=False, max_length=20
+    )
+    intensity = serializers.ChoiceField(
+        choices=Intensity.choices, required=False, allow_null=True, allow_blank=True
+    )
+    secured_required = serializers.BooleanField(required=False)
+    author_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    author_role = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    completed_on = serializers.DateField(required=False, allow_null=True)
+    shared_with_family = serializers.BooleanField(required=False)
+
+
+class ReferralIn(serializers.Serializer):
+    youth = YouthIn(required=False)
+    legal_status = serializers.ChoiceField(
+        choices=LegalStatus.choices, required=False, allow_blank=True
+    )
+    current_situation = _text()
+    previous_placements = serializers.IntegerField(required=False, min_value=0, max_value=100)
+    school = SchoolIn(required=False)
+    requested_start = serializers.DateField(required=False, allow_null=True)
+    explanatory_analysis = AnalysisIn(required=False)
+    perspective_plan = _text()
+    safety_plan = _text()
+    care_question = _text()
+    youth_perspective = _text()
+    parents_perspective = _text()
+
+
+class ReferralListOut(serializers.ModelSerializer[Referral]):
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "code",
+            "status",
+            "created_at",
+            "submitted_at",
+            "status_changed_at",
+            "requested_start",
+            "expert_table",
+        ]
+
+
+class AnalysisOut(serializers.ModelSerializer[ExplanatoryAnalysis]):
+    class Meta:
+        model = ExplanatoryAnalysis
+        fields = [
+            "version",
+            "problems",
+            "explaining_factors",
+            "protective_factors",
+            "needs",
+            "needed_care_forms",
+            "needed_expertise",
+            "risk_flags",
+            "intensity",
+            "secured_required",
+            "author_name",
+            "author_role",
+            "completed_on",
+            "shared_with_family",
+        ]
+
+
+def _youth_out(referral: Referral, user: User) -> dict[str, Any]:
+    youth = youth_identity_for(referral=referral, user=user)
+    return {
+        "given_name": youth.given_name,
+        "family_name": youth.family_name,
+        "bsn": youth.bsn,
+        "birth_date": youth.birth_date,
+        "gender": youth.gender,
+        "postcode": youth.postcode,
+        "municipality": youth.municipality.code if youth.municipality else "",
+        "guardians": youth.guardians,
+    }
+
+
+def referral_out(referral: Referral, user: User) -> dict[str, Any]:
+    """The full referral for a user in scope; the identity read is audited."""
+    analysis = referral.current_analysis
+    return {
+        "id": referral.pk,
+        "code": referral.code,
+        "status": referral.status,
+        "youth": _youth_out(referral, user),
+        "legal_status": referral.legal_status,
+        "current_situation": referral.current_situation,
+        "previous_placements": referral.previous_placements,
+        "school": {
+            "name": referral.school_name,
+            "level": referral.school_level,
+            "attending": referral.school_attending,
+        },
+        "requested_start": referral.requested_start,
+        "explanatory_analysis": AnalysisOut(analysis).data if analysis else None,
+        "perspective_plan": referral.perspective_plan,
+        "safety_plan": referral.safety_plan,
+        "care_question": referral.care_question,
+        "youth_perspective": referral.youth_perspective,
+        "parents_perspective": referral.parents_perspective,
+        "info_question": referral.info_question,
+        "info_answer": referral.info_answer,
+        "expert_table": referral.expert_table,
+        "expert_table_note": referral.expert_table_note,
+        "close_outcome": referral.close_outcome,
+        "interim_support": referral.interim_support,
+        "ambulant_support": referral.ambulant_support,
+        "created_at": referral.created_at,
+        "submitted_at": referral.submitted_at,
+        "closed_at": referral.closed_at,
+        "timeline": [
+            {"at": e.at, "from": e.from_status, "to": e.to_status, "note": e.note}
+            for e in referral.events.all()
+        ],
+    }
+
+
+def _short(referral: Referral) -> dict[str, Any]:
+    return {"id": referral.pk, "code": referral.code, "status": referral.status}
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+class ReferralListCreate(generics.GenericAPIView[Referral]):
+    """GET /referrals/ (scoped, paginated); POST /referrals/ (referrer: a new draft)."""
+
+    permission_classes = [has_role(Role.REFERRER, Role.COORDINATOR)]
+    pagination_class = Pagination
+    serializer_class = ReferralListOut
+
+    def get_queryset(self) -> QuerySet[Referral]:
+        return referrals_for_user(user=_user(self.request)).order_by("-created_at", "-id")
+
+    def get(self, request: Request) -> Response:
+        queryset = self.get_queryset()
+        status_filter = request.query_params.get("status")
+        if status_filter:
+            queryset = queryset.filter(status=status_filter)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(ReferralListOut(page, many=True).data)
+
+    @extend_schema(request=ReferralIn, responses={201: None})
+    def post(self, request: Request) -> Response:
+        serializer = ReferralIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        referral = services.referral_create(by=_user(request), data=serializer.validated_data)
+        return Response(_short(referral), status=status.HTTP_201_CREATED)
+
+
+class ReferralDetail(APIView):
+    """GET /referrals/{id}/ (with the audited identity); PATCH edits a draft."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request, pk: int) -> Response:
+        referral = referral_for_user(user=_user(request), pk=pk)
+        return Response(referral_out(referral, _user(request)))
+
+    @extend_schema(request=ReferralIn)
+    def patch(self, request: Request, pk: int) -> Response:
+        referral = referral_for_user(user=_user(request), pk=pk, action="referral.update")
+        serializer = ReferralIn(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        referral = services.referral_update(
+            referral=referral, by=_user(request), data=serializer.validated_data
+        )
+        return Response(_short(referral))
+
+
+class ReferralSubmit(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None)
+    def post(self, request: Request, pk: int) -> Response:
+        referral = referral_for_user(user=_user(request), pk=pk, action="referral.submit")
+        referral = services.referral_submit(referral=referral, by=_user(request))
+        return Response(_short(referral))
+
+
+class QuestionIn(serializers.Serializer):
+    question = serializers.CharField(max_length=2000)
+
+
+class ReferralRequestInfo(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=QuestionIn)
+    def post(self, request: Request, pk: int) -> Response:
+        referral = referral_for_user(user=_user(request), pk=pk, action="referral.request_info")
+        serializer = QuestionIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        referral = services.referral_request_info(
+            referral=referral, by=_user(request), question=serializer.validated_data["question"]
+        )
+        return Response(_short(referral))
+
+
+class CloseIn(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Referral.CloseOutcome.choices)
+
+
+class ReferralClose(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=CloseIn)
+    def post(self, request: Request, pk: int) -> Response:
+        referral = referral_for_user(user=_user(request), pk=pk, action="referral.close")
+        serializer = CloseIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        referral = services.referral_close(
+            referral=referral, by=_user(request), outcome=serializer.validated_data["outcome"]
+        )
+        return Response(_short(referral))
+
+
+class ExpertTableIn(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+
+
+class ReferralExpertTable(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ExpertTableIn)
+    def post(self, request: Request, pk: int) -> Response:
+        referral = referral_for_user(user=_user(request), pk=pk, action="referral.expert_table")
+        serializer = ExpertTableIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        referral = services.referral_mark_expert_table(
+            referral=referral, by=_user(request), note=serializer.validated_data["note"]
+        )
+        return Response(_short(referral))
+
+
+class ReferralStartMatching(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None)
+    def post(self, request: Request, pk: int) -> Response:
+        referral = referral_for_user(user=_user(request), pk=pk, action="referral.start_matching")
+        referral = services.referral_start_matching(referral=referral, by=_user(request))
+        return Response(_short(referral))

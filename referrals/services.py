@@ -1,1 +1,723 @@
-"""referrals: services (filled by its issue)."""
+"""Writes of referrals: one function per user action, each checking role, scope and state.
+
+Every action runs in one transaction with its audit row. A refusal for scope (NotFound) is
+audited as refused after the action has rolled back, so the refusal row is kept.
+"""
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.nl import bsn as bsn_check
+
+from accounts.models import Municipality, Role, User
+from accounts.services import audit_record
+from config.codes import (
+    SECURED_LEGAL_STATUSES,
+    CareForm,
+    Expertise,
+    Gender,
+    Intensity,
+    LegalStatus,
+    RiskFlag,
+)
+from config.errors import Conflict, NotFound, ValidationFailed
+from referrals.identifiers import Youth, find_identifiers
+from referrals.models import (
+    ExplanatoryAnalysis,
+    Referral,
+    ReferralCodeCounter,
+    ReferralEvent,
+    YouthIdentity,
+)
+from referrals.selectors import referrals_for_user
+
+Status = Referral.Status
+Data = Mapping[str, Any]
+
+# The referral's status machine (DESIGN.md). Everything else is a 409.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.SUBMITTED, Status.CLOSED}),
+    Status.SUBMITTED: frozenset({Status.MATCHING, Status.NEEDS_INFO, Status.CLOSED}),
+    Status.NEEDS_INFO: frozenset({Status.SUBMITTED, Status.CLOSED}),
+    Status.MATCHING: frozenset({Status.OFFERED, Status.NEEDS_INFO, Status.WAITING, Status.CLOSED}),
+    Status.OFFERED: frozenset({Status.MATCHING, Status.ACCEPTED, Status.WAITING, Status.CLOSED}),
+    Status.WAITING: frozenset({Status.MATCHING, Status.OFFERED, Status.CLOSED}),
+    # An accepted offer that falls through before the placement puts the referral back.
+    Status.ACCEPTED: frozenset({Status.PLACED, Status.MATCHING, Status.CLOSED}),
+    Status.PLACED: frozenset({Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+}
+# Closing by hand: not while a provider holds an offer or a place (placement ends those).
+CLOSABLE_BY_HAND = frozenset(
+    {Status.DRAFT, Status.SUBMITTED, Status.NEEDS_INFO, Status.MATCHING, Status.WAITING}
+)
+
+YOUTH_TEXT = ("given_name", "family_name")
+REFERRAL_TEXT = (
+    "current_situation",
+    "perspective_plan",
+    "safety_plan",
+    "care_question",
+    "youth_perspective",
+    "parents_perspective",
+    "info_answer",
+)
+ANALYSIS_TEXT = ("problems", "explaining_factors", "protective_factors", "needs")
+ANALYSIS_FIELDS = (
+    *ANALYSIS_TEXT,
+    "needed_care_forms",
+    "needed_expertise",
+    "risk_flags",
+    "intensity",
+    "secured_required",
+    "author_name",
+    "author_role",
+    "completed_on",
+    "shared_with_family",
+)
+# Every free-text field a provider may later read, by its API path: scanned before submit.
+SCANNED_FIELDS = (
+    *REFERRAL_TEXT,
+    "school.name",
+    "school.level",
+    *(f"explanatory_analysis.{name}" for name in (*ANALYSIS_TEXT, "author_role")),
+)
+POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Za-z]{2})$")
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+@contextmanager
+def _audited_action(*, by: User, action: str, referral_id: int | None) -> Iterator[None]:
+    """One transaction; a scope refusal is rolled back, then written down as refused."""
+    try:
+        with transaction.atomic():
+            yield
+    except NotFound:
+        audit_record(user=by, action=action, referral_id=referral_id, allowed=False)
+        raise
+
+
+def _lock_in_scope(*, referral: Referral, by: User) -> Referral:
+    locked = referrals_for_user(user=by).select_for_update().filter(pk=referral.pk).first()
+    if locked is None:
+        raise NotFound
+    return locked
+
+
+def _lock_for_referrer(*, referral: Referral, by: User) -> Referral:
+    if by.role != Role.REFERRER:
+        raise NotFound
+    return _lock_in_scope(referral=referral, by=by)
+
+
+def _lock_for_coordinator(*, referral: Referral, by: User) -> Referral:
+    if by.role != Role.COORDINATOR:
+        raise NotFound
+    return _lock_in_scope(referral=referral, by=by)
+
+
+def _next_code(today: date) -> str:
+    counter, _created = ReferralCodeCounter.objects.get_or_create(year=today.year)
+    counter = ReferralCodeCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"ROP-{today.year}-{counter.last_number:05d}"
+
+
+def _text(value: Any) -> str:
+    return str(value or "").strip()
+
+
+def normalise_postcode(value: str) -> str:
+    match = POSTCODE.match(value.strip())
+    return f"{match.group(1)} {match.group(2).upper()}" if match else value.strip()
+
+
+def _codes(
+    value: Any,
+    choices: type[CareForm | Expertise | RiskFlag],
+    path: str,
+    errors: dict[str, list[str]],
+) -> list[str]:
+    items = list(value or [])
+    unknown = [str(code) for code in items if code not in choices.values]
+    if unknown:
+        errors.setdefault(path, []).append(
+            _("Onbekende code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    # Keep the order of preference; drop repeats.
+    return list(dict.fromkeys(str(code) for code in items if code in choices.values))
+
+
+def _apply_youth(youth: YouthIdentity, data: Data, errors: dict[str, list[str]]) -> None:
+    for name in YOUTH_TEXT:
+        if name in data:
+            setattr(youth, name, _text(data[name])[:100])
+    if "bsn" in data:
+        bsn = re.sub(r"[\s.\-]", "", _text(data["bsn"]))
+        if bsn and not re.fullmatch(r"[0-9]{8,9}", bsn):
+            errors["youth.bsn"] = [_("Een BSN bestaat uit 9 cijfers.")]
+        else:
+            youth.bsn = bsn.zfill(9) if bsn else ""
+    if "birth_date" in data:
+        youth.birth_date = data["birth_date"] or None
+    if "gender" in data:
+        gender = _text(data["gender"])
+        if gender and gender not in Gender.values:
+            errors["youth.gender"] = [_("Kies f, m of x.")]
+        else:
+            youth.gender = gender
+    if "postcode" in data:
+        postcode = _text(data["postcode"])
+        if postcode and not POSTCODE.match(postcode):
+            errors["youth.postcode"] = [_("Een postcode ziet eruit als 3811 AB.")]
+        else:
+            youth.postcode = normalise_postcode(postcode)
+    if "municipality" in data:
+        code = _text(data["municipality"]).upper()
+        if not code:
+            youth.municipality = None
+        else:
+            municipality = Municipality.objects.filter(code=code).first()
+            if municipality is None:
+                errors["youth.municipality"] = [_("Onbekende gemeentecode (CBS, bijv. GM0307).")]
+            else:
+                youth.municipality = municipality
+    if "guardians" in data:
+        guardians = []
+        for index, guardian in enumerate(data["guardians"] or []):
+            name = _text(guardian.get("name"))[:200]
+            relation = _text(guardian.get("relation"))[:100]
+            if not name and not relation:
+                continue
+            if not name:
+                errors[f"youth.guardians.{index}.name"] = [_("Vul de naam in.")]
+            guardians.append({"name": name, "relation": relation})
+        youth.guardians = guardians
+
+
+def _apply_referral(referral: Referral, data: Data, errors: dict[str, list[str]]) -> None:
+    if "legal_status" in data:
+        legal_status = _text(data["legal_status"])
+        if legal_status and legal_status not in LegalStatus.values:
+            errors["legal_status"] = [_("Kies een juridische status uit de lijst.")]
+        else:
+            referral.legal_status = legal_status
+    for name in REFERRAL_TEXT:
+        if name in data:
+            setattr(referral, name, _text(data[name]))
+    if "previous_placements" in data:
+        count = data["previous_placements"]
+        if count is None or not isinstance(count, int) or not 0 <= count <= 100:
+            errors["previous_placements"] = [_("Vul een aantal van 0 tot 100 in.")]
+        else:
+            referral.previous_placements = count
+    if "requested_start" in data:
+        referral.requested_start = data["requested_start"] or None
+    school = data.get("school")
+    if school is not None:
+        if "name" in school:
+            referral.school_name = _text(school["name"])[:200]
+        if "level" in school:
+            referral.school_level = _text(school["level"])[:100]
+        if "attending" in school:
+            referral.school_attending = school["attending"]
+
+
+def _analysis_values(
+    current: ExplanatoryAnalysis | None, data: Data, errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    base = current or ExplanatoryAnalysis()
+    values: dict[str, Any] = {name: getattr(base, name) for name in ANALYSIS_FIELDS}
+    prefix = "explanatory_analysis"
+    for name in (*ANALYSIS_TEXT, "author_name", "author_role"):
+        if name in data:
+            values[name] = _text(data[name])
+    if "author_name" in data:
+        values["author_name"] = values["author_name"][:200]
+    if "author_role" in data:
+        values["author_role"] = values["author_role"][:200]
+    if "needed_care_forms" in data:
+        values["needed_care_forms"] = _codes(
+            data["needed_care_forms"], CareForm, f"{prefix}.needed_care_forms", errors
+        )
+    if "needed_expertise" in data:
+        values["needed_expertise"] = _codes(
+            data["needed_expertise"], Expertise, f"{prefix}.needed_expertise", errors
+        )
+    if "risk_flags" in data:
+        values["risk_flags"] = _codes(data["risk_flags"], RiskFlag, f"{prefix}.risk_flags", errors)
+    if "intensity" in data:
+        intensity = _text(data["intensity"])
+        if intensity and intensity not in Intensity.values:
+            errors[f"{prefix}.intensity"] = [_("Kies een intensiteit van K tot Z, of geen.")]
+        else:
+            values["intensity"] = intensity
+    for name in ("secured_required", "shared_with_family"):
+        if name in data:
+            values[name] = bool(data[name])
+    if "completed_on" in data:
+        values["completed_on"] = data["completed_on"] or None
+    return values
+
+
+def _save_analysis(*, referral: Referral, data: Data, errors: dict[str, list[str]]) -> None:
+    """Write the VA: in place while never submitted, as a new version once it has been."""
+    current = referral.current_analysis
+    values = _analysis_values(current, data, errors)
+    if errors:
+        return
+    if current is None:
+        analysis = ExplanatoryAnalysis.objects.create(referral=referral, version=1, **values)
+    elif referral.submitted_at is None:
+        for name, value in values.items():
+            setattr(current, name, value)
+        current.save(update_fields=list(values))
+        return
+    elif all(getattr(current, name) == value for name, value in values.items()):
+        return
+    else:
+        analysis = ExplanatoryAnalysis.objects.create(
+            referral=referral, version=current.version + 1, **values
+        )
+    referral.current_analysis = analysis
+    referral.save(update_fields=["current_analysis", "updated_at"])
+
+
+def _record_event(
+    *, referral: Referral, by: User | None, from_status: str, to_status: str, note: str = ""
+) -> ReferralEvent:
+    return ReferralEvent.objects.create(
+        referral=referral, by=by, from_status=from_status, to_status=to_status, note=note[:300]
+    )
+
+
+# --- the status machine ------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_transition(
+    *, referral: Referral, to: str, by: User | None, note: str = ""
+) -> Referral:
+    """Move a referral to status `to` if the status machine allows it, else Conflict (409).
+
+    For other apps (placement: offered, accepted, placed, waiting, matching). It checks the
+    state only: the calling service checks the caller's role and scope and writes its audit.
+    """
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if to not in Status.values:
+        raise Conflict(_("Onbekende status."))
+    if to not in TRANSITIONS[referral.status]:
+        raise Conflict(
+            _("Een verzoek met status '%(from)s' kan niet naar '%(to)s'.")
+            % {"from": Status(referral.status).label, "to": Status(to).label}
+        )
+    now = timezone.now()
+    from_status = referral.status
+    referral.status = to
+    referral.status_changed_at = now
+    fields = ["status", "status_changed_at", "updated_at"]
+    if to == Status.SUBMITTED:
+        referral.submitted_at = now
+        fields.append("submitted_at")
+    if to == Status.CLOSED:
+        referral.closed_at = now
+        fields.append("closed_at")
+        # The youth may be referred again: release the one-open-referral claim.
+        YouthIdentity.objects.filter(pk=referral.youth_id).update(open_bsn="")
+    referral.save(update_fields=fields)
+    _record_event(referral=referral, by=by, from_status=from_status, to_status=to, note=note)
+    return referral
+
+
+# --- referrer actions --------------------------------------------------------------------
+
+
+def referral_create(*, by: User, data: Data) -> Referral:
+    """A referrer starts a draft; incomplete data is fine, only its shape is checked."""
+    with _audited_action(by=by, action="referral.create", referral_id=None):
+        if by.role != Role.REFERRER or by.organisation_id is None:
+            raise NotFound
+        errors: dict[str, list[str]] = {}
+        youth = YouthIdentity()
+        _apply_youth(youth, data.get("youth") or {}, errors)
+        referral = Referral(referrer=by, organisation_id=by.organisation_id)
+        _apply_referral(referral, data, errors)
+        if errors:
+            raise ValidationFailed(errors)
+        youth.save()
+        referral.youth = youth
+        referral.code = _next_code(timezone.localdate())
+        referral.save()
+        if data.get("explanatory_analysis") is not None:
+            _save_analysis(referral=referral, data=data["explanatory_analysis"], errors=errors)
+            if errors:
+                raise ValidationFailed(errors)
+        _record_event(referral=referral, by=by, from_status="", to_status=Status.DRAFT)
+        audit_record(
+            user=by,
+            action="referral.create",
+            referral_id=referral.pk,
+            object_type="youth_identity",
+            object_id=youth.pk,
+        )
+        return referral
+
+
+def referral_update(*, referral: Referral, by: User, data: Data) -> Referral:
+    """The referrer edits a draft, or a referral the coordinator asked a question about."""
+    with _audited_action(by=by, action="referral.update", referral_id=referral.pk):
+        referral = _lock_for_referrer(referral=referral, by=by)
+        if not referral.is_editable:
+            raise Conflict(_("Dit verzoek kan niet meer worden gewijzigd."))
+        errors: dict[str, list[str]] = {}
+        youth = referral.youth
+        if data.get("youth") is not None:
+            _apply_youth(youth, data["youth"], errors)
+        _apply_referral(referral, data, errors)
+        if errors:
+            raise ValidationFailed(errors)
+        if data.get("youth") is not None:
+            if youth.open_bsn and youth.open_bsn != youth.bsn:
+                youth.open_bsn = youth.bsn  # still open (needs_info): the claim follows
+            youth.save()
+        referral.save()
+        if data.get("explanatory_analysis") is not None:
+            _save_analysis(referral=referral, data=data["explanatory_analysis"], errors=errors)
+            if errors:
+                raise ValidationFailed(errors)
+        audit_record(
+            user=by,
+            action="referral.update",
+            referral_id=referral.pk,
+            object_type="youth_identity" if data.get("youth") is not None else "referral",
+            object_id=youth.pk if data.get("youth") is not None else referral.pk,
+        )
+        return referral
+
+
+def submission_problems(*, referral: Referral) -> dict[str, list[str]]:
+    """Every reason the referral cannot be submitted yet, by field path (empty: it can)."""
+    errors: dict[str, list[str]] = {}
+    youth = referral.youth
+    today = timezone.localdate()
+
+    def need(path: str, ok: bool, message: str) -> None:
+        if not ok:
+            errors.setdefault(path, []).append(message)
+
+    need("youth.given_name", bool(youth.given_name), _("Vul de voornaam in."))
+    need("youth.family_name", bool(youth.family_name), _("Vul de achternaam in."))
+    if not youth.bsn:
+        need("youth.bsn", False, _("Vul het BSN in."))
+    elif not bsn_check.is_valid(youth.bsn):
+        need("youth.bsn", False, _("Dit BSN is ongeldig (elfproef)."))
+    need("youth.birth_date", youth.birth_date is not None, _("Vul de geboortedatum in."))
+    if youth.birth_date and youth.birth_date > today:
+        need("youth.birth_date", False, _("De geboortedatum ligt in de toekomst."))
+    need("youth.gender", bool(youth.gender), _("Kies het gender."))
+    need("youth.postcode", bool(youth.postcode), _("Vul de postcode in."))
+    need("youth.municipality", youth.municipality_id is not None, _("Kies de woongemeente."))
+    need("legal_status", bool(referral.legal_status), _("Kies de juridische status."))
+    need("perspective_plan", bool(referral.perspective_plan), _("Het perspectiefplan ontbreekt."))
+    need("safety_plan", bool(referral.safety_plan), _("Het veiligheidsplan ontbreekt."))
+    need("care_question", bool(referral.care_question), _("De zorgvraag ontbreekt."))
+
+    analysis = referral.current_analysis
+    prefix = "explanatory_analysis"
+    if analysis is None:
+        need(prefix, False, _("De verklarende analyse ontbreekt."))
+    else:
+        labels = {
+            "problems": _("Beschrijf de problemen."),
+            "explaining_factors": _("Beschrijf de verklarende factoren."),
+            "protective_factors": _("Beschrijf de beschermende factoren."),
+            "needs": _("Beschrijf de behoeften."),
+        }
+        for name, message in labels.items():
+            need(f"{prefix}.{name}", bool(getattr(analysis, name)), message)
+        need(
+            f"{prefix}.needed_care_forms",
+            bool(analysis.needed_care_forms),
+            _("Kies ten minste één benodigde zorgvorm."),
+        )
+        need(f"{prefix}.author_name", bool(analysis.author_name), _("Vul de auteur in."))
+        need(
+            f"{prefix}.author_role",
+            bool(analysis.author_role),
+            _("Vul de functie van de auteur in."),
+        )
+        if analysis.completed_on is None:
+            need(f"{prefix}.completed_on", False, _("Vul de datum van afronding in."))
+        elif analysis.completed_on > today:
+            need(f"{prefix}.completed_on", False, _("De datum van afronding ligt in de toekomst."))
+        elif analysis.completed_on < today - timedelta(days=settings.VA_MAX_AGE_DAYS):
+            need(
+                f"{prefix}.completed_on",
+                False,
+                _("De verklarende analyse is ouder dan %(days)d dagen; werk haar bij.")
+                % {"days": settings.VA_MAX_AGE_DAYS},
+            )
+        if analysis.secured_needed and referral.legal_status not in SECURED_LEGAL_STATUSES:
+            need(
+                "legal_status",
+                False,
+                _(
+                    "Gesloten jeugdhulp vraagt een (spoed)machtiging gesloten jeugdhulp "
+                    "als juridische status."
+                ),
+            )
+
+    for path, messages in find_identifiers(
+        texts=scanned_texts(referral=referral), youth=identifying_facts(youth=youth)
+    ).items():
+        errors.setdefault(path, []).extend(messages)
+    return errors
+
+
+def identifying_facts(*, youth: YouthIdentity) -> Youth:
+    names = [youth.given_name, youth.family_name]
+    names += [str(g.get("name", "")) for g in youth.guardians or [] if isinstance(g, dict)]
+    return Youth(
+        names=tuple(n for n in names if n),
+        bsn=youth.bsn,
+        birth_date=youth.birth_date,
+        postcode=youth.postcode,
+    )
+
+
+def scanned_texts(*, referral: Referral) -> dict[str, str]:
+    texts = {name: getattr(referral, name) for name in REFERRAL_TEXT}
+    texts["school.name"] = referral.school_name
+    texts["school.level"] = referral.school_level
+    analysis = referral.current_analysis
+    if analysis is not None:
+        for name in (*ANALYSIS_TEXT, "author_role"):
+            texts[f"explanatory_analysis.{name}"] = getattr(analysis, name)
+    return texts
+
+
+def referral_submit(*, referral: Referral, by: User) -> Referral:
+    """Submit a draft (or a revised needs_info referral) to the coordination point.
+
+    Every problem is collected and reported at once; nothing is saved on failure.
+    """
+    with _audited_action(by=by, action="referral.submit", referral_id=referral.pk):
+        referral = _lock_for_referrer(referral=referral, by=by)
+        if referral.status not in (Status.DRAFT, Status.NEEDS_INFO):
+            raise Conflict(
+                _("Alleen een concept of een verzoek met een vraag kan worden ingediend.")
+            )
+        youth = YouthIdentity.objects.select_for_update().get(pk=referral.youth_id)
+        referral.youth = youth
+        errors = submission_problems(referral=referral)
+        if youth.bsn and "youth.bsn" not in errors:
+            other = (
+                YouthIdentity.objects.filter(open_bsn=youth.bsn)
+                .exclude(pk=youth.pk)
+                .select_related("referral")
+                .first()
+            )
+            if other is not None:
+                errors["youth.bsn"] = [_one_open_message(other.referral.code)]
+        if errors:
+            raise ValidationFailed(errors)
+        if youth.open_bsn != youth.bsn:
+            youth.open_bsn = youth.bsn
+            try:
+                # A savepoint: a concurrent submit for the same BSN that won the race makes
+                # the unique index refuse this one; report it like the check above.
+                with transaction.atomic():
+                    youth.save(update_fields=["open_bsn"])
+            except IntegrityError:
+                other_code = (
+                    Referral.objects.filter(youth__open_bsn=youth.bsn)
+                    .values_list("code", flat=True)
+                    .first()
+                )
+                raise ValidationFailed(
+                    {"youth.bsn": [_one_open_message(other_code or "?")]}
+                ) from None
+        referral = referral_transition(referral=referral, to=Status.SUBMITTED, by=by)
+        audit_record(user=by, action="referral.submit", referral_id=referral.pk)
+        return referral
+
+
+def _one_open_message(code: str) -> str:
+    return _(
+        "Voor deze jongere loopt al een verzoek (%(code)s). Eén jongere heeft één open verzoek."
+    ) % {"code": code}
+
+
+# --- coordinator actions -----------------------------------------------------------------
+
+
+def referral_start_matching(*, referral: Referral, by: User) -> Referral:
+    with _audited_action(by=by, action="referral.start_matching", referral_id=referral.pk):
+        referral = _lock_for_coordinator(referral=referral, by=by)
+        if referral.status != Status.SUBMITTED:
+            raise Conflict(_("Alleen een ingediend verzoek kan naar matching."))
+        referral = referral_transition(referral=referral, to=Status.MATCHING, by=by)
+        audit_record(user=by, action="referral.start_matching", referral_id=referral.pk)
+        return referral
+
+
+def referral_request_info(*, referral: Referral, by: User, question: str) -> Referral:
+    """Ask the referrer a question; the referral goes back to it until it submits again."""
+    question = _text(question)
+    with _audited_action(by=by, action="referral.request_info", referral_id=referral.pk):
+        referral = _lock_for_coordinator(referral=referral, by=by)
+        if not question:
+            raise ValidationFailed({"question": [_("Stel een vraag aan de verwijzer.")]})
+        if len(question) > 2000:
+            raise ValidationFailed({"question": [_("De vraag is langer dan 2000 tekens.")]})
+        if referral.status not in (Status.SUBMITTED, Status.MATCHING):
+            raise Conflict(_("Een vraag kan alleen bij een ingediend verzoek of in matching."))
+        referral.info_question = question
+        referral.info_requested_at = timezone.now()
+        referral.info_answer = ""
+        referral.save(update_fields=["info_question", "info_requested_at", "info_answer"])
+        referral = referral_transition(
+            referral=referral, to=Status.NEEDS_INFO, by=by, note=_("vraag aan de verwijzer")
+        )
+        audit_record(user=by, action="referral.request_info", referral_id=referral.pk)
+        return referral
+
+
+def referral_mark_expert_table(*, referral: Referral, by: User, note: str) -> Referral:
+    """Flag the referral for an expert table (needs still unclear after the VA)."""
+    note = _text(note)
+    with _audited_action(by=by, action="referral.expert_table", referral_id=referral.pk):
+        referral = _lock_for_coordinator(referral=referral, by=by)
+        if not note:
+            raise ValidationFailed({"note": [_("Licht toe waarom een experttafel nodig is.")]})
+        if not referral.is_open:
+            raise Conflict(_("Alleen een lopend verzoek kan naar de experttafel."))
+        referral.expert_table = True
+        referral.expert_table_note = note[:2000]
+        referral.save(update_fields=["expert_table", "expert_table_note", "updated_at"])
+        _record_event(
+            referral=referral,
+            by=by,
+            from_status=referral.status,
+            to_status=referral.status,
+            note=_("aangemeld voor de experttafel"),
+        )
+        audit_record(user=by, action="referral.expert_table", referral_id=referral.pk)
+        return referral
+
+
+def referral_close(*, referral: Referral, by: User, outcome: str) -> Referral:
+    """Close a referral: withdrawn, resolved at home, or placed outside coordination.
+
+    The coordinator may use every outcome; the referrer may only withdraw its own.
+    """
+    with _audited_action(by=by, action="referral.close", referral_id=referral.pk):
+        if by.role not in (Role.COORDINATOR, Role.REFERRER):
+            raise NotFound
+        referral = _lock_in_scope(referral=referral, by=by)
+        if outcome not in Referral.CloseOutcome.values:
+            raise ValidationFailed({"outcome": [_("Kies een reden van afsluiten uit de lijst.")]})
+        if by.role == Role.REFERRER and outcome != Referral.CloseOutcome.WITHDRAWN:
+            raise ValidationFailed(
+                {"outcome": [_("Een verwijzer kan een verzoek alleen intrekken.")]}
+            )
+        if referral.status == Status.CLOSED:
+            raise Conflict(_("Dit verzoek is al afgesloten."))
+        if referral.status not in CLOSABLE_BY_HAND:
+            raise Conflict(
+                _("Er loopt een voorstel of plaatsing; beëindig die eerst via de matching.")
+            )
+        referral = referral_transition(
+            referral=referral,
+            to=Status.CLOSED,
+            by=by,
+            note=str(Referral.CloseOutcome(outcome).label),
+        )
+        referral.close_outcome = outcome
+        referral.save(update_fields=["close_outcome"])
+        audit_record(user=by, action="referral.close", referral_id=referral.pk)
+        return referral
+
+
+# --- for placement -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_close_after_placement(*, referral: Referral, by: User | None) -> Referral:
+    """The placement has ended: the referral is done (placement's services call this)."""
+    return referral_transition(
+        referral=referral, to=Status.CLOSED, by=by, note=_("plaatsing beëindigd")
+    )
+
+
+@transaction.atomic
+def referral_create_replacement(*, previous: Referral, by: User | None) -> Referral:
+    """A re-placement: a new draft for the same youth, copied from the previous referral.
+
+    The referrer reviews and submits it; the youth identity is copied (one row per referral).
+    """
+    previous = Referral.objects.select_related("youth", "current_analysis").get(pk=previous.pk)
+    old_youth = previous.youth
+    youth = YouthIdentity.objects.create(
+        given_name=old_youth.given_name,
+        family_name=old_youth.family_name,
+        bsn=old_youth.bsn,
+        birth_date=old_youth.birth_date,
+        gender=old_youth.gender,
+        postcode=old_youth.postcode,
+        municipality_id=old_youth.municipality_id,
+        guardians=list(old_youth.guardians or []),
+    )
+    copied = {
+        name: getattr(previous, name)
+        for name in (
+            "legal_status",
+            "current_situation",
+            "school_name",
+            "school_level",
+            "school_attending",
+            *REFERRAL_TEXT,
+        )
+        if name != "info_answer"
+    }
+    referral = Referral.objects.create(
+        code=_next_code(timezone.localdate()),
+        youth=youth,
+        referrer=previous.referrer,
+        organisation_id=previous.organisation_id,
+        previous_placements=previous.previous_placements + 1,
+        **copied,
+    )
+    analysis = previous.current_analysis
+    if analysis is not None:
+        referral.current_analysis = ExplanatoryAnalysis.objects.create(
+            referral=referral,
+            version=1,
+            **{name: getattr(analysis, name) for name in ANALYSIS_FIELDS},
+        )
+        referral.save(update_fields=["current_analysis"])
+    _record_event(
+        referral=referral,
+        by=by,
+        from_status="",
+        to_status=Status.DRAFT,
+        note=_("doorplaatsing na %(code)s") % {"code": previous.code},
+    )
+    audit_record(
+        user=by,
+        action="referral.create_replacement",
+        referral_id=referral.pk,
+        object_type="youth_identity",
+        object_id=youth.pk,
+    )
+    return referral
