@@ -22,11 +22,30 @@ COUNT_FIELDS = ("free_places", "held_places", "occupied_places", "last_confirmed
 class LocationAdminForm(ModelForm[Location]):
     class Meta:
         model = Location
-        fields = "__all__"
+        fields = [
+            "provider",
+            "name",
+            "municipality",
+            "latitude",
+            "longitude",
+            "care_form",
+            "expertise",
+            "age_min",
+            "age_max",
+            "gender",
+            "secured",
+            "intensity",
+            "school_on_site",
+            "contra_indications",
+            "regions",
+            "total_places",
+            "occupied_places",
+            "is_active",
+        ]
 
     def clean(self) -> dict[str, Any]:
         """The services' rules, so that a bad profile is a form error, not a failed save."""
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         values = {
             field: cleaned.get(field, getattr(self.instance, field, None))
             for field in PROFILE_FIELDS

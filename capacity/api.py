@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -140,19 +141,17 @@ LIST_PARAMETERS = [
 ]
 
 
-class LocationQuerysetMixin:
-    request: Request
-
-    def get_queryset(self) -> Any:
-        return (
-            with_staleness(locations_for_user(user=_caller(self.request)))
-            .select_related("provider", "municipality")
-            .prefetch_related("regions")
-            .order_by("provider__name", "name", "pk")
-        )
+def visible_locations(request: Request) -> QuerySet[Location]:
+    """What the caller may see, with everything the serializer reads loaded up front."""
+    return (
+        with_staleness(locations_for_user(user=_caller(request)))
+        .select_related("provider", "municipality")
+        .prefetch_related("regions")
+        .order_by("provider__name", "name", "pk")
+    )
 
 
-class LocationListView(LocationQuerysetMixin, generics.ListAPIView[Location]):
+class LocationListView(generics.ListAPIView[Location]):
     """GET /locations/: the provider's own locations; the coordinator's: all."""
 
     permission_classes = [has_role(Role.PROVIDER, Role.COORDINATOR)]
@@ -160,20 +159,20 @@ class LocationListView(LocationQuerysetMixin, generics.ListAPIView[Location]):
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> Any:
-        return filters_from_query(self.request.query_params).apply(super().get_queryset())
+        return filters_from_query(self.request.query_params).apply(visible_locations(self.request))
 
     @extend_schema(parameters=LIST_PARAMETERS)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
 
-class LocationDetailView(LocationQuerysetMixin, APIView):
+class LocationDetailView(APIView):
     """GET /locations/{id}/; PATCH {free_places}: the location's own provider only."""
 
     permission_classes = [has_role(Role.PROVIDER, Role.COORDINATOR)]
 
     def _get(self, pk: int) -> Location:
-        location = self.get_queryset().filter(pk=pk).first()
+        location = visible_locations(self.request).filter(pk=pk).first()
         if location is None:
             raise Http404
         return location
@@ -196,16 +195,16 @@ class LocationDetailView(LocationQuerysetMixin, APIView):
         return Response(LocationSerializer(self._get(pk)).data, status=status.HTTP_200_OK)
 
 
-class LocationConfirmView(LocationQuerysetMixin, APIView):
+class LocationConfirmView(APIView):
     """POST /locations/{id}/confirm/: "still correct", refreshes last_confirmed_at."""
 
     permission_classes = [has_role(Role.PROVIDER)]
 
     @extend_schema(request=None, responses={200: LocationSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        location = self.get_queryset().filter(pk=pk).first()
+        location = visible_locations(request).filter(pk=pk).first()
         if location is None:
             raise Http404
         location_confirm(location=location, by=_caller(request))
-        refreshed = self.get_queryset().get(pk=pk)
+        refreshed = visible_locations(request).get(pk=pk)
         return Response(LocationSerializer(refreshed).data, status=status.HTTP_200_OK)

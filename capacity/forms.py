@@ -16,12 +16,10 @@ class UtrechtFormMixin:
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "utrecht-checkbox utrecht-checkbox--html-input")
-            elif isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.CheckboxInput)):
                 widget.attrs.setdefault("class", "utrecht-checkbox utrecht-checkbox--html-input")
             elif isinstance(widget, forms.Select):
                 widget.attrs.setdefault("class", "utrecht-select utrecht-select--html-select")
@@ -51,7 +49,7 @@ class LocationProfileForm(UtrechtFormMixin, forms.Form):
     secured = forms.BooleanField(label=_("Gesloten (JeugdzorgPlus)"), required=False)
     intensity = forms.ChoiceField(
         label=_("Intensiteit"),
-        choices=[("", _("geen"))] + list(Intensity.choices),
+        choices=[("", _("geen")), *list(Intensity.choices)],
         required=False,
     )
     school_on_site = forms.BooleanField(label=_("School op locatie"), required=False)
@@ -72,10 +70,10 @@ class OverviewFilterForm(UtrechtFormMixin, forms.Form):
     """The coordinator's filters; every control is labelled."""
 
     care_form = forms.ChoiceField(
-        label=_("Zorgvorm"), choices=[("", _("alle"))] + list(CareForm.choices), required=False
+        label=_("Zorgvorm"), choices=[("", _("alle")), *list(CareForm.choices)], required=False
     )
     expertise = forms.ChoiceField(
-        label=_("Expertise"), choices=[("", _("alle"))] + list(Expertise.choices), required=False
+        label=_("Expertise"), choices=[("", _("alle")), *list(Expertise.choices)], required=False
     )
     age = forms.IntegerField(label=_("Leeftijd"), required=False, min_value=0, max_value=27)
     region = forms.ModelChoiceField(

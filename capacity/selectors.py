@@ -32,7 +32,9 @@ def is_stale(*, location: Location, now: datetime | None = None) -> bool:
     return confirmed is None or confirmed < stale_cutoff(now=now)
 
 
-def with_staleness(queryset: QuerySet[Location], *, now: datetime | None = None) -> QuerySet[Location]:
+def with_staleness(
+    queryset: QuerySet[Location], *, now: datetime | None = None
+) -> QuerySet[Location]:
     """Annotate `is_stale` in the same query (no per-row work in templates)."""
     return queryset.annotate(
         is_stale=ExpressionWrapper(stale_condition(now=now), output_field=BooleanField())

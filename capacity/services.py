@@ -4,7 +4,7 @@ transaction, each change leaving a CapacityEvent behind."""
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.db import transaction
 from django.db.models import Count
@@ -231,9 +231,7 @@ def location_confirm(*, location: Location, by: User) -> Location:
 @transaction.atomic
 def provider_confirm_all(*, provider: Organisation, by: User) -> int:
     """Confirm every active location of the provider at once; answers how many."""
-    if not by.is_functional_admin and not (
-        by.is_provider and by.organisation_id == provider.pk
-    ):
+    if not by.is_functional_admin and not (by.is_provider and by.organisation_id == provider.pk):
         raise NotFound
     return Location.objects.filter(provider=provider, is_active=True).update(
         last_confirmed_at=timezone.now()
@@ -334,7 +332,7 @@ def _codes_errors(value: object, allowed: Iterable[str], label: str) -> list[str
     return []
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -350,7 +348,8 @@ def profile_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
         errors["municipality"].append(_("Kies een gemeente."))
     for field, low, high in (("latitude", -90.0, 90.0), ("longitude", -180.0, 180.0)):
         value = values.get(field)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not is_number or not low <= value <= high:  # type: ignore[operator]
             errors[field].append(_("Vul een geldige coördinaat in."))
     care_form = values.get("care_form")
     if care_form not in CareForm.values:
@@ -377,9 +376,7 @@ def profile_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
         )
     intensity = values.get("intensity")
     if intensity not in ("", *Intensity.values):
-        errors["intensity"].append(
-            _("Onbekende intensiteit: %(code)s.") % {"code": intensity}
-        )
+        errors["intensity"].append(_("Onbekende intensiteit: %(code)s.") % {"code": intensity})
     for field in ("secured", "school_on_site", "is_active"):
         if not isinstance(values.get(field), bool):
             errors[field].append(_("Kies ja of nee."))
@@ -560,4 +557,3 @@ def stale_reminders_send(*, now: datetime | None = None) -> int:
             )
         )
     return stored
-

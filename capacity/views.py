@@ -216,4 +216,3 @@ def overview(request: HttpRequest) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         template += "#results"
     return render(request, template, context)
-

@@ -1,0 +1,116 @@
+"""Concurrent updates on real PostgreSQL: with the row lock none is lost; without, some are."""
+
+import itertools
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from accounts.models import User
+from capacity import services
+from capacity.errors import NoFreePlace
+from capacity.models import CapacityEvent, Location
+from capacity.services import location_adjust_free_places, location_hold_place
+from tests.conftest import Cast
+from tests.factories import LocationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_in_threads(jobs: list[Callable[[], None]]) -> list[BaseException]:
+    """Start every job at the same moment (barrier); answer the exceptions raised."""
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def worker(job: Callable[[], None]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            job()
+        except BaseException as exc:
+            with lock:
+                errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def adjust(location_id: int, delta: int, user: User) -> Callable[[], None]:
+    def job() -> None:
+        location = Location.objects.get(pk=location_id)
+        location_adjust_free_places(location=location, delta=delta, by=user)
+
+    return job
+
+
+def test_many_plus_and_minus_end_with_the_right_count(cast: Cast) -> None:
+    location = LocationFactory(
+        provider=cast.provider_a_org, total_places=20, free_places=10, occupied_places=10
+    )
+    jobs = [adjust(location.pk, +1, cast.provider_a) for _ in range(10)]
+    jobs += [adjust(location.pk, -1, cast.provider_a) for _ in range(12)]
+    errors = run_in_threads(jobs)
+    assert errors == []
+    location.refresh_from_db()
+    assert (location.free_places, location.occupied_places) == (8, 12)
+    assert CapacityEvent.objects.filter(location=location).count() == 22
+    # The history chains: every event starts where the one before ended.
+    events = list(CapacityEvent.objects.filter(location=location).order_by("id"))
+    for before, after in itertools.pairwise(events):
+        assert after.free_before == before.free_after
+
+
+def test_the_last_place_is_held_only_once(cast: Cast) -> None:
+    location = LocationFactory(
+        provider=cast.provider_a_org, total_places=6, free_places=3, occupied_places=3
+    )
+
+    def hold() -> None:
+        location_hold_place(location=Location.objects.get(pk=location.pk), by=cast.coordinator)
+
+    errors = run_in_threads([hold for _ in range(10)])
+    assert len(errors) == 7
+    assert all(isinstance(error, NoFreePlace) for error in errors)
+    location.refresh_from_db()
+    assert (location.free_places, location.held_places) == (0, 3)
+
+
+def test_without_the_lock_updates_are_lost(cast: Cast, monkeypatch: Any) -> None:
+    """The same service with the row lock taken out: both threads read 2 free places
+    before either writes (a barrier makes the race certain), so one +1 is lost."""
+    location = LocationFactory(
+        provider=cast.provider_a_org, total_places=6, free_places=2, occupied_places=4
+    )
+    workers = 2
+    read_barrier = threading.Barrier(workers)
+
+    def read_without_lock(loc: Location) -> Location:
+        fresh = Location.objects.get(pk=loc.pk)  # no select_for_update
+        read_barrier.wait(timeout=10)
+        return fresh
+
+    monkeypatch.setattr(services, "_lock", read_without_lock)
+    errors = run_in_threads([adjust(location.pk, +1, cast.provider_a) for _ in range(workers)])
+    assert errors == []
+    location.refresh_from_db()
+    assert CapacityEvent.objects.filter(location=location).count() == 2
+    # Two departures recorded, but only one reached the row: a lost update.
+    assert location.free_places == 3, "expected the unlocked version to lose an update"
+
+
+def test_with_the_lock_the_same_race_loses_nothing(cast: Cast) -> None:
+    location = LocationFactory(
+        provider=cast.provider_a_org, total_places=6, free_places=2, occupied_places=4
+    )
+    errors = run_in_threads([adjust(location.pk, +1, cast.provider_a) for _ in range(2)])
+    assert errors == []
+    location.refresh_from_db()
+    assert location.free_places == 4
