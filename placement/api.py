@@ -1,1 +1,433 @@
-"""placement: api (filled by its issue)."""
+"""API of placement: candidates, offers and their answers, placements. Thin: services decide."""
+
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role, User
+from accounts.permissions import has_role
+from capacity.models import Location
+from config.errors import NotFound
+from placement import services
+from placement.models import Offer, Placement
+from placement.selectors import (
+    accepted_youth_identity_for,
+    candidates_for_referral,
+    offers_for_user,
+    placements_for_user,
+)
+from referrals.models import Referral
+from referrals.selectors import referral_for_user
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+# --- Serializers -------------------------------------------------------------------------
+
+
+class CandidateSerializer(serializers.Serializer):
+    location = serializers.IntegerField()
+    location_name = serializers.CharField()
+    provider = serializers.CharField()
+    municipality = serializers.CharField()
+    care_form = serializers.CharField()
+    score = serializers.IntegerField(allow_null=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+    free_places = serializers.IntegerField()
+    excluded_because = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class OfferCreateSerializer(serializers.Serializer):
+    location = serializers.IntegerField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class RefuseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=30)
+    explanation = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class WaitSerializer(serializers.Serializer):
+    interim_support = serializers.CharField(max_length=2000)
+    ambulant_support = serializers.BooleanField(required=False, default=False)
+
+
+class SchoolArrangementField(serializers.Field):
+    """`school` / `school_transport` as a plain string or an object with named parts."""
+
+    def __init__(self, *, keys: tuple[str, ...], **kwargs: Any) -> None:
+        self.keys = keys
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: object) -> dict[str, str]:
+        if data is None or data == "":
+            return {}
+        if isinstance(data, str):
+            return {self.keys[0]: data[:300]}
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.keys)
+            if unknown:
+                raise serializers.ValidationError(
+                    _("Onbekende velden: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}
+                )
+            if not all(isinstance(v, str) for v in data.values()):
+                raise serializers.ValidationError(_("Elk onderdeel moet tekst zijn."))
+            return {k: str(v)[:2000] for k, v in data.items()}
+        raise serializers.ValidationError(_("Geef tekst of een object."))
+
+    def to_representation(self, value: object) -> object:
+        return value
+
+
+class PlaceSerializer(serializers.Serializer):
+    start_date = serializers.DateField()
+    school = SchoolArrangementField(keys=("name", "handover"), required=False, default=dict)
+    school_transport = SchoolArrangementField(
+        keys=("arrangement", "funded_by"), required=False, default=dict
+    )
+    intake_contact = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, default=""
+    )
+
+
+class EndSerializer(serializers.Serializer):
+    end_date = serializers.DateField()
+    reason = serializers.ChoiceField(choices=Placement.EndReason.choices)
+    outflow = serializers.ChoiceField(
+        choices=Placement.Outflow.choices, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+def anonymised_referral(referral: Referral) -> dict[str, Any]:
+    """What a provider may read before acceptance: the need, never who the youth is."""
+    analysis = referral.current_analysis
+    youth = referral.youth
+    municipality = youth.municipality
+    return {
+        "code": referral.code,
+        "age": referral.youth_age(),
+        "gender": youth.gender,
+        "municipality": (
+            {"code": municipality.code, "name": municipality.name} if municipality else None
+        ),
+        "legal_status": referral.legal_status,
+        "current_situation": referral.current_situation,
+        "previous_placements": referral.previous_placements,
+        "school": {"level": referral.school_level, "attending": referral.school_attending},
+        "requested_start": referral.requested_start,
+        "explanatory_analysis": (
+            {
+                "problems": analysis.problems,
+                "explaining_factors": analysis.explaining_factors,
+                "protective_factors": analysis.protective_factors,
+                "needs": analysis.needs,
+                "needed_care_forms": analysis.needed_care_forms,
+                "needed_expertise": analysis.needed_expertise,
+                "risk_flags": analysis.risk_flags,
+                "intensity": analysis.intensity or None,
+                "secured_required": analysis.secured_required,
+                "author_role": analysis.author_role,
+                "completed_on": analysis.completed_on,
+                "shared_with_family": analysis.shared_with_family,
+            }
+            if analysis
+            else None
+        ),
+        "perspective_plan": referral.perspective_plan,
+        "safety_plan": referral.safety_plan,
+        "care_question": referral.care_question,
+        "youth_perspective": referral.youth_perspective,
+        "parents_perspective": referral.parents_perspective,
+    }
+
+
+def offer_payload(offer: Offer, *, identity: Any = None) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "id": offer.pk,
+        "status": offer.status,
+        "location": offer.location_id,
+        "location_name": offer.location.name,
+        "sent_at": offer.sent_at,
+        "deadline": offer.deadline,
+        "answered_at": offer.answered_at,
+        "refusal_reason": offer.refusal_reason or None,
+        "refusal_explanation": offer.refusal_explanation,
+        "referral": anonymised_referral(offer.referral),
+    }
+    if identity is not None:
+        payload["youth"] = {
+            "given_name": identity.given_name,
+            "family_name": identity.family_name,
+            "bsn": identity.bsn,
+            "birth_date": identity.birth_date,
+            "gender": identity.gender,
+            "postcode": identity.postcode,
+            "municipality": identity.municipality.code if identity.municipality else None,
+            "guardians": identity.guardians,
+        }
+    return payload
+
+
+class OfferSerializer(serializers.BaseSerializer):
+    """Read-only: the anonymised offer (identity added by the detail view after acceptance)."""
+
+    def to_representation(self, instance: Offer) -> dict[str, Any]:
+        return offer_payload(instance)
+
+
+def placement_payload(placement: Placement) -> dict[str, Any]:
+    return {
+        "id": placement.pk,
+        "status": placement.status,
+        "referral": placement.referral.code,
+        "offer": placement.offer_id,
+        "location": placement.location_id,
+        "location_name": placement.location.name,
+        "start_date": placement.start_date,
+        "school": {"name": placement.school_name, "handover": placement.school_handover},
+        "school_transport": {
+            "arrangement": placement.school_transport,
+            "funded_by": placement.transport_funding or None,
+        },
+        "intake_contact": placement.intake_contact,
+        "end_date": placement.end_date,
+        "end_reason": placement.end_reason or None,
+        "outflow": placement.outflow or None,
+        "next_referral": placement.next_referral.code if placement.next_referral else None,
+    }
+
+
+class PlacementSerializer(serializers.BaseSerializer):
+    def to_representation(self, instance: Placement) -> dict[str, Any]:
+        return placement_payload(instance)
+
+
+# --- Coordinator: candidates, offers, waiting ---------------------------------------------
+
+
+class CandidatesView(APIView):
+    permission_classes = [has_role(Role.COORDINATOR)]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("include_excluded", bool, required=False)],
+        responses={200: CandidateSerializer(many=True)},
+    )
+    def get(self, request: Request, referral_id: int) -> Response:
+        referral = referral_for_user(user=_user(request), pk=referral_id)
+        include_excluded = request.query_params.get("include_excluded") in ("1", "true", "yes")
+        result = candidates_for_referral(referral=referral, include_excluded=include_excluded)
+        rows: list[dict[str, Any]] = [
+            {
+                "location": c.location.pk,
+                "location_name": c.location.name,
+                "provider": c.location.provider.name,
+                "municipality": c.location.municipality.name,
+                "care_form": c.location.care_form,
+                "score": c.score,
+                "reasons": c.assessment.reasons,
+                "free_places": c.location.free_places,
+            }
+            for c in result.candidates
+        ]
+        rows += [
+            {
+                "location": c.location.pk,
+                "location_name": c.location.name,
+                "provider": c.location.provider.name,
+                "municipality": c.location.municipality.name,
+                "care_form": c.location.care_form,
+                "score": None,
+                "reasons": [],
+                "free_places": c.location.free_places,
+                "excluded_because": c.assessment.excluded_because,
+            }
+            for c in result.excluded
+        ]
+        headers = {"X-Turning-18-Soon": "1"} if result.turning_18_soon else {}
+        return Response(rows, headers=headers)
+
+
+class OfferCreateView(APIView):
+    permission_classes = [has_role(Role.COORDINATOR)]
+
+    @extend_schema(request=OfferCreateSerializer, responses={201: OfferSerializer})
+    def post(self, request: Request, referral_id: int) -> Response:
+        user = _user(request)
+        referral = referral_for_user(user=user, pk=referral_id)
+        data = OfferCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        chosen = Location.objects.filter(pk=data.validated_data["location"]).first()
+        if chosen is None:
+            raise serializers.ValidationError({"location": [_("Onbekende locatie.")]})
+        offer = services.offer_send(
+            referral=referral, location=chosen, by=user, choice_reason=data.validated_data["reason"]
+        )
+        return Response(offer_payload(offer), status=status.HTTP_201_CREATED)
+
+
+class WaitView(APIView):
+    permission_classes = [has_role(Role.COORDINATOR)]
+
+    @extend_schema(request=WaitSerializer, responses={200: None})
+    def post(self, request: Request, referral_id: int) -> Response:
+        user = _user(request)
+        referral = referral_for_user(user=user, pk=referral_id)
+        data = WaitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        referral = services.referral_wait(
+            referral=referral,
+            by=user,
+            interim_support=data.validated_data["interim_support"],
+            ambulant_support=data.validated_data["ambulant_support"],
+        )
+        return Response({"id": referral.pk, "code": referral.code, "status": referral.status})
+
+
+# --- Provider: offers ----------------------------------------------------------------------
+
+
+class OfferListView(ListAPIView):
+    permission_classes = [has_role(Role.PROVIDER)]
+    serializer_class = OfferSerializer
+
+    def get_queryset(self) -> Any:
+        return offers_for_user(user=_user(self.request)).order_by("deadline", "id")
+
+
+class OfferDetailView(RetrieveAPIView):
+    permission_classes = [has_role(Role.PROVIDER)]
+    serializer_class = OfferSerializer
+
+    def get_queryset(self) -> Any:
+        return offers_for_user(user=_user(self.request))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        offer = self.get_object()
+        identity = None
+        if offer.status == Offer.Status.ACCEPTED:
+            identity = accepted_youth_identity_for(offer=offer, user=_user(request))
+        return Response(offer_payload(offer, identity=identity))
+
+
+def _provider_offer(request: Request, offer_id: int) -> Offer:
+    offer = offers_for_user(user=_user(request)).filter(pk=offer_id).first()
+    if offer is None:
+        raise NotFound
+    return offer
+
+
+class OfferAcceptView(APIView):
+    permission_classes = [has_role(Role.PROVIDER)]
+
+    @extend_schema(request=None, responses={200: OfferSerializer})
+    def post(self, request: Request, offer_id: int) -> Response:
+        offer = services.offer_accept(offer=_provider_offer(request, offer_id), by=_user(request))
+        return Response(offer_payload(offer))
+
+
+class OfferRefuseView(APIView):
+    permission_classes = [has_role(Role.PROVIDER)]
+
+    @extend_schema(request=RefuseSerializer, responses={200: OfferSerializer})
+    def post(self, request: Request, offer_id: int) -> Response:
+        offer = _provider_offer(request, offer_id)
+        data = RefuseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        offer = services.offer_refuse(
+            offer=offer,
+            by=_user(request),
+            reason=data.validated_data["reason"],
+            explanation=data.validated_data["explanation"],
+        )
+        return Response(offer_payload(offer))
+
+
+class OfferWithdrawView(APIView):
+    permission_classes = [has_role(Role.COORDINATOR)]
+
+    @extend_schema(request=ReasonSerializer, responses={200: OfferSerializer})
+    def post(self, request: Request, offer_id: int) -> Response:
+        user = _user(request)
+        offer = offers_for_user(user=user).filter(pk=offer_id).first()
+        if offer is None:
+            raise NotFound
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        offer = services.offer_withdraw(offer=offer, by=user, reason=data.validated_data["reason"])
+        return Response(offer_payload(offer))
+
+
+# --- Placements ------------------------------------------------------------------------------
+
+
+class OfferPlaceView(APIView):
+    permission_classes = [has_role(Role.COORDINATOR, Role.PROVIDER)]
+
+    @extend_schema(request=PlaceSerializer, responses={201: PlacementSerializer})
+    def post(self, request: Request, offer_id: int) -> Response:
+        user = _user(request)
+        offer = offers_for_user(user=user).filter(pk=offer_id).first()
+        if offer is None:
+            raise NotFound
+        data = PlaceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        school = data.validated_data["school"]
+        transport = data.validated_data["school_transport"]
+        placement = services.placement_record(
+            offer=offer,
+            by=user,
+            start_date=data.validated_data["start_date"],
+            school_name=school.get("name", ""),
+            school_handover=school.get("handover", ""),
+            school_transport=transport.get("arrangement", ""),
+            transport_funding=transport.get("funded_by", ""),
+            intake_contact=data.validated_data["intake_contact"],
+        )
+        return Response(placement_payload(placement), status=status.HTTP_201_CREATED)
+
+
+class PlacementListView(ListAPIView):
+    permission_classes = [has_role(Role.COORDINATOR, Role.PROVIDER)]
+    serializer_class = PlacementSerializer
+
+    def get_queryset(self) -> Any:
+        return placements_for_user(user=_user(self.request)).select_related("next_referral")
+
+
+class PlacementEndView(APIView):
+    permission_classes = [has_role(Role.COORDINATOR, Role.PROVIDER)]
+
+    @extend_schema(request=EndSerializer, responses={200: PlacementSerializer})
+    def post(self, request: Request, placement_id: int) -> Response:
+        user = _user(request)
+        placement = placements_for_user(user=user).filter(pk=placement_id).first()
+        if placement is None:
+            raise NotFound
+        data = EndSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        end_date: date = data.validated_data["end_date"]
+        placement = services.placement_end(
+            placement=placement,
+            by=user,
+            end_date=end_date,
+            reason=data.validated_data["reason"],
+            outflow=data.validated_data["outflow"],
+            note=data.validated_data["note"],
+        )
+        return Response(placement_payload(placement))

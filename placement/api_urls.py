@@ -1,3 +1,17 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from placement import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("referrals/<int:referral_id>/candidates/", api.CandidatesView.as_view()),
+    path("referrals/<int:referral_id>/offers/", api.OfferCreateView.as_view()),
+    path("referrals/<int:referral_id>/wait/", api.WaitView.as_view()),
+    path("offers/", api.OfferListView.as_view()),
+    path("offers/<int:pk>/", api.OfferDetailView.as_view()),
+    path("offers/<int:offer_id>/accept/", api.OfferAcceptView.as_view()),
+    path("offers/<int:offer_id>/refuse/", api.OfferRefuseView.as_view()),
+    path("offers/<int:offer_id>/withdraw/", api.OfferWithdrawView.as_view()),
+    path("offers/<int:offer_id>/place/", api.OfferPlaceView.as_view()),
+    path("placements/", api.PlacementListView.as_view()),
+    path("placements/<int:placement_id>/end/", api.PlacementEndView.as_view()),
+]

@@ -1,1 +1,585 @@
-"""placement: services (filled by its issue)."""
+"""Writes of placement: offers and their answers. One function per user action."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.services import audit_record, notify
+from capacity.models import Location
+from capacity.services import (
+    location_free_occupied,
+    location_hold_place,
+    location_occupy_held,
+    location_release_hold,
+)
+from config.codes import RefusalReason
+from config.errors import Conflict, NotFound, ValidationFailed
+from placement.deadlines import offer_deadline
+from placement.models import Offer, Placement
+from placement.selectors import candidates_for_referral, offers_for_user
+from referrals.models import Referral
+from referrals.selectors import referrals_for_user
+from referrals.services import (
+    referral_close_after_placement,
+    referral_create_replacement,
+    referral_transition,
+)
+
+EXPLANATION_REQUIRED = frozenset(
+    {RefusalReason.OTHER, RefusalReason.CONTRA_INDICATION, RefusalReason.INSUFFICIENT_EXPERTISE}
+)
+PROVIDER_REASONS = [reason for reason in RefusalReason if reason != RefusalReason.NO_RESPONSE]
+
+
+def _coordinators_of(referral: Referral) -> list[User]:
+    municipality = referral.youth.municipality
+    if municipality is None:
+        return []
+    region_id = municipality.region_id
+    return list(
+        User.objects.filter(
+            role=Role.COORDINATOR, is_active=True, organisation__regions=region_id
+        ).distinct()
+    )
+
+
+def _provider_staff(provider_id: int) -> list[User]:
+    return list(User.objects.filter(role=Role.PROVIDER, is_active=True, organisation=provider_id))
+
+
+def _ensure_coordinator_scope(*, referral: Referral, by: User) -> Referral:
+    if by.role != Role.COORDINATOR:
+        raise NotFound
+    locked = referrals_for_user(user=by).select_for_update().filter(pk=referral.pk).first()
+    if locked is None:
+        raise NotFound
+    return locked
+
+
+def _ensure_provider_scope(*, offer: Offer, by: User) -> Offer:
+    if by.role != Role.PROVIDER:
+        raise NotFound
+    locked = offers_for_user(user=by).select_for_update(of=("self",)).filter(pk=offer.pk).first()
+    if locked is None:
+        raise NotFound
+    return locked
+
+
+@transaction.atomic
+def offer_send(
+    *, referral: Referral, location: Location, by: User, choice_reason: str = ""
+) -> Offer:
+    """Put the anonymised referral before one location's provider.
+
+    At most one open offer per referral: checked here for a clear message, and enforced by
+    the partial unique index `offer_one_open_per_referral` for concurrent requests.
+    """
+    referral = _ensure_coordinator_scope(referral=referral, by=by)
+    if Offer.objects.filter(referral=referral, status=Offer.Status.OPEN).exists():
+        raise Conflict(_("Er staat al een voorstel open voor dit verzoek."))
+    if referral.status not in (Referral.Status.MATCHING, Referral.Status.WAITING):
+        raise Conflict(
+            _("Een voorstel kan alleen worden verstuurd als het verzoek in matching is.")
+        )
+    candidates = candidates_for_referral(referral=referral, include_excluded=True)
+    chosen = next((c for c in candidates.candidates if c.location.pk == location.pk), None)
+    if chosen is None:
+        refused = next((c for c in candidates.excluded if c.location.pk == location.pk), None)
+        reasons = refused.assessment.excluded_because if refused else [_("Onbekende locatie.")]
+        raise ValidationFailed(
+            {"location": [_("Deze locatie past niet bij het verzoek."), *reasons]}
+        )
+    proposal = candidates.proposal
+    was_proposal = proposal is not None and proposal.location.pk == location.pk
+    choice_reason = choice_reason.strip()
+    if not was_proposal and not choice_reason:
+        raise ValidationFailed(
+            {
+                "reason": [
+                    _("Geef een korte reden waarom u een andere locatie kiest dan het voorstel.")
+                ]
+            }
+        )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            offer = Offer.objects.create(
+                referral=referral,
+                location=location,
+                provider_id=location.provider_id,
+                sent_by=by,
+                deadline=offer_deadline(now, settings.OFFER_DEADLINE_WORKING_DAYS),
+                was_proposal=was_proposal,
+                score=chosen.score,
+                choice_reason=choice_reason,
+            )
+    except IntegrityError as exc:  # a concurrent request opened one first
+        raise Conflict(_("Er staat al een voorstel open voor dit verzoek.")) from exc
+    if referral.status != Referral.Status.OFFERED:
+        referral_transition(referral=referral, to=Referral.Status.OFFERED, by=by)
+    audit_record(
+        user=by,
+        action="offer.send",
+        referral_id=referral.pk,
+        object_type="offer",
+        object_id=offer.pk,
+    )
+    notify(
+        recipients=_provider_staff(location.provider_id),
+        kind="offer.new",
+        message=_("Nieuw plaatsingsvoorstel voor %(location)s, reageer vóór %(deadline)s.")
+        % {
+            "location": location.name,
+            "deadline": timezone.localtime(offer.deadline).strftime("%d-%m-%Y"),
+        },
+        link=reverse("placement:offer-detail", args=[offer.pk]),
+        dedupe_key=f"offer-new:{offer.pk}",
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_accept(*, offer: Offer, by: User) -> Offer:
+    """Accept an open offer and hold one free place of its location, in one transaction."""
+    offer = _ensure_provider_scope(offer=offer, by=by)
+    if offer.status != Offer.Status.OPEN:
+        raise Conflict(_("Dit voorstel is niet meer open."))
+    location_hold_place(location=offer.location, by=by)  # raises NoFreePlace (409)
+    offer.status = Offer.Status.ACCEPTED
+    offer.answered_at = timezone.now()
+    offer.answered_by = by
+    offer.save(update_fields=["status", "answered_at", "answered_by"])
+    referral = Referral.objects.select_for_update().get(pk=offer.referral_id)
+    referral_transition(referral=referral, to=Referral.Status.ACCEPTED, by=by)
+    audit_record(
+        user=by,
+        action="offer.accept",
+        referral_id=referral.pk,
+        object_type="offer",
+        object_id=offer.pk,
+    )
+    notify(
+        recipients=[*_coordinators_of(referral), referral.referrer],
+        kind="offer.accepted",
+        message=_("Verzoek %(code)s: het voorstel is geaccepteerd door %(location)s.")
+        % {"code": referral.code, "location": offer.location.name},
+        link=reverse("placement:referral-matching", args=[referral.pk]),
+        dedupe_key=f"offer-answered:{offer.pk}",
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_refuse(*, offer: Offer, by: User, reason: str, explanation: str = "") -> Offer:
+    """Refuse with a coded reason; the provider drops out of this referral's candidates."""
+    errors: dict[str, list[str]] = {}
+    explanation = explanation.strip()
+    if reason not in {r.value for r in PROVIDER_REASONS}:
+        errors["reason"] = [_("Kies een reden uit de lijst.")]
+    elif reason in EXPLANATION_REQUIRED and not explanation:
+        errors["explanation"] = [_("Een toelichting is verplicht bij deze reden.")]
+    if len(explanation) > 2000:
+        errors["explanation"] = [_("De toelichting is te lang (maximaal 2000 tekens).")]
+    offer = _ensure_provider_scope(offer=offer, by=by)
+    if errors:
+        raise ValidationFailed(errors)
+    if offer.status != Offer.Status.OPEN:
+        raise Conflict(_("Dit voorstel is niet meer open."))
+    _close_offer(
+        offer=offer,
+        status=Offer.Status.REFUSED,
+        by=by,
+        reason=reason,
+        explanation=explanation,
+    )
+    audit_record(
+        user=by,
+        action="offer.refuse",
+        referral_id=offer.referral_id,
+        object_type="offer",
+        object_id=offer.pk,
+    )
+    referral = offer.referral
+    notify(
+        recipients=_coordinators_of(referral),
+        kind="offer.refused",
+        message=_("Verzoek %(code)s: het voorstel is geweigerd door %(location)s (%(reason)s).")
+        % {
+            "code": referral.code,
+            "location": offer.location.name,
+            "reason": RefusalReason(reason).label,
+        },
+        link=reverse("placement:referral-matching", args=[referral.pk]),
+        dedupe_key=f"offer-answered:{offer.pk}",
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_withdraw(*, offer: Offer, by: User, reason: str) -> Offer:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": [_("Geef een reden om het voorstel in te trekken.")]})
+    _ensure_coordinator_scope(referral=offer.referral, by=by)
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status != Offer.Status.OPEN:
+        raise Conflict(_("Dit voorstel is niet meer open."))
+    offer.withdraw_reason = reason[:500]
+    _close_offer(offer=offer, status=Offer.Status.WITHDRAWN, by=by)
+    audit_record(
+        user=by,
+        action="offer.withdraw",
+        referral_id=offer.referral_id,
+        object_type="offer",
+        object_id=offer.pk,
+    )
+    notify(
+        recipients=_provider_staff(offer.provider_id),
+        kind="offer.withdrawn",
+        message=_("Een voorstel voor %(location)s is ingetrokken door de coördinator.")
+        % {"location": offer.location.name},
+        link=reverse("placement:offer-detail", args=[offer.pk]),
+        dedupe_key=f"offer-withdrawn:{offer.pk}",
+    )
+    return offer
+
+
+def _close_offer(
+    *, offer: Offer, status: str, by: User | None, reason: str = "", explanation: str = ""
+) -> None:
+    """End an open offer and put its referral back in matching."""
+    offer.status = status
+    offer.answered_at = timezone.now()
+    offer.answered_by = by
+    offer.refusal_reason = reason
+    offer.refusal_explanation = explanation
+    offer.save(
+        update_fields=[
+            "status",
+            "answered_at",
+            "answered_by",
+            "refusal_reason",
+            "refusal_explanation",
+            "withdraw_reason",
+        ]
+    )
+    referral = Referral.objects.select_for_update().get(pk=offer.referral_id)
+    if referral.status == Referral.Status.OFFERED:
+        referral_transition(referral=referral, to=Referral.Status.MATCHING, by=by)
+
+
+def offers_expire_overdue(*, now: object = None) -> int:
+    """Expire every open offer past its deadline (= refusal `no_response`); idempotent."""
+    moment = timezone.now() if now is None else now
+    expired = 0
+    overdue_ids = list(
+        Offer.objects.filter(status=Offer.Status.OPEN, deadline__lt=moment).values_list(
+            "pk", flat=True
+        )
+    )
+    for offer_id in overdue_ids:
+        with transaction.atomic():
+            offer = (
+                Offer.objects.select_for_update(skip_locked=True)
+                .filter(pk=offer_id, status=Offer.Status.OPEN)
+                .select_related("location", "referral")
+                .first()
+            )
+            if offer is None:
+                continue
+            _close_offer(
+                offer=offer,
+                status=Offer.Status.EXPIRED,
+                by=None,
+                reason=RefusalReason.NO_RESPONSE,
+            )
+            referral = offer.referral
+            notify(
+                recipients=_coordinators_of(referral),
+                kind="offer.expired",
+                message=_(
+                    "Verzoek %(code)s: %(location)s reageerde niet voor de termijn; "
+                    "het voorstel is verlopen."
+                )
+                % {"code": referral.code, "location": offer.location.name},
+                link=reverse("placement:referral-matching", args=[referral.pk]),
+                dedupe_key=f"offer-expired:{offer.pk}",
+            )
+            expired += 1
+    return expired
+
+
+def offers_send_reminders(*, now: object = None) -> int:
+    """One reminder to the provider, one working day before the deadline; idempotent."""
+    from placement.deadlines import reminder_moment
+
+    moment = timezone.now() if now is None else now
+    reminded = 0
+    for offer in Offer.objects.filter(
+        status=Offer.Status.OPEN, reminder_sent_at__isnull=True
+    ).select_related("location"):
+        if reminder_moment(offer.deadline) > moment:  # type: ignore[operator]
+            continue
+        with transaction.atomic():
+            updated = Offer.objects.filter(pk=offer.pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=moment
+            )
+            if not updated:
+                continue
+            notify(
+                recipients=_provider_staff(offer.provider_id),
+                kind="offer.reminder",
+                message=_("Herinnering: het voorstel voor %(location)s verloopt op %(deadline)s.")
+                % {
+                    "location": offer.location.name,
+                    "deadline": timezone.localtime(offer.deadline).strftime("%d-%m-%Y"),
+                },
+                link=reverse("placement:offer-detail", args=[offer.pk]),
+                dedupe_key=f"offer-reminder:{offer.pk}",
+            )
+            reminded += 1
+    return reminded
+
+
+# --- Placements (issue 6) -------------------------------------------------------------
+
+
+def _ensure_can_manage_offer(*, offer: Offer, by: User) -> Offer:
+    """Coordinator of the referral's region, or staff of the offer's provider."""
+    if by.role == Role.PROVIDER:
+        return _ensure_provider_scope(offer=offer, by=by)
+    if by.role == Role.COORDINATOR:
+        locked = offers_for_user(user=by).select_for_update(of=("self",)).filter(pk=offer.pk)
+        found = locked.first()
+        if found is None:
+            raise NotFound
+        return found
+    raise NotFound
+
+
+@transaction.atomic
+def placement_record(
+    *,
+    offer: Offer,
+    by: User,
+    start_date: date,
+    school_name: str = "",
+    school_handover: str = "",
+    school_transport: str = "",
+    transport_funding: str = "",
+    intake_contact: str = "",
+) -> Placement:
+    """Turn an accepted offer into a placement; from its start date the held place is occupied."""
+    offer = _ensure_can_manage_offer(offer=offer, by=by)
+    errors: dict[str, list[str]] = {}
+    if transport_funding and transport_funding not in Placement.TransportFunding.values:
+        errors["school_transport.funding"] = [_("Kies wie het vervoer betaalt uit de lijst.")]
+    if start_date < offer.sent_at.date() - timedelta(days=1):
+        errors["start_date"] = [_("De startdatum ligt vóór het voorstel.")]
+    if errors:
+        raise ValidationFailed(errors)
+    if offer.status != Offer.Status.ACCEPTED:
+        raise Conflict(_("Alleen een geaccepteerd voorstel kan een plaatsing worden."))
+    if Placement.objects.filter(offer=offer).exists():
+        raise Conflict(_("Voor dit voorstel is de plaatsing al vastgelegd."))
+    referral = Referral.objects.select_for_update().get(pk=offer.referral_id)
+    placement = Placement.objects.create(
+        referral=referral,
+        offer=offer,
+        location=offer.location,
+        provider_id=offer.provider_id,
+        start_date=start_date,
+        school_name=school_name.strip(),
+        school_handover=school_handover.strip(),
+        school_transport=school_transport.strip(),
+        transport_funding=transport_funding,
+        intake_contact=intake_contact.strip(),
+        created_by=by,
+    )
+    referral_transition(referral=referral, to=Referral.Status.PLACED, by=by)
+    if start_date <= timezone.localdate():
+        _start(placement=placement, by=by)
+    audit_record(
+        user=by,
+        action="placement.record",
+        referral_id=referral.pk,
+        object_type="placement",
+        object_id=placement.pk,
+    )
+    notify(
+        recipients=[*_coordinators_of(referral), referral.referrer],
+        kind="placement.recorded",
+        message=_("Verzoek %(code)s: plaatsing bij %(location)s per %(date)s.")
+        % {
+            "code": referral.code,
+            "location": offer.location.name,
+            "date": start_date.strftime("%d-%m-%Y"),
+        },
+        link=reverse("placement:placement-detail", args=[placement.pk]),
+        dedupe_key=f"placement-recorded:{placement.pk}",
+    )
+    return placement
+
+
+def _start(*, placement: Placement, by: User | None) -> None:
+    location_occupy_held(location=placement.location, by=by)
+    placement.status = Placement.Status.ACTIVE
+    placement.started_at = timezone.now()
+    placement.save(update_fields=["status", "started_at"])
+
+
+def placements_start_due(*, today: date | None = None) -> int:
+    """Daily job: planned placements whose start date has come occupy their held place."""
+    day = today or timezone.localdate()
+    started = 0
+    for placement_id in Placement.objects.filter(
+        status=Placement.Status.PLANNED, start_date__lte=day
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            placement = (
+                Placement.objects.select_for_update(skip_locked=True)
+                .filter(pk=placement_id, status=Placement.Status.PLANNED)
+                .select_related("location")
+                .first()
+            )
+            if placement is None:
+                continue
+            _start(placement=placement, by=None)
+            started += 1
+    return started
+
+
+@transaction.atomic
+def placement_end(
+    *,
+    placement: Placement,
+    by: User,
+    end_date: date,
+    reason: str,
+    outflow: str = "",
+    note: str = "",
+) -> Placement:
+    """End a placement and free its place; a re-placement opens a new, linked referral."""
+    errors: dict[str, list[str]] = {}
+    if reason not in Placement.EndReason.values:
+        errors["reason"] = [_("Kies een reden uit de lijst.")]
+    if outflow and outflow not in Placement.Outflow.values:
+        errors["outflow"] = [_("Kies een uitstroombestemming uit de lijst.")]
+    if reason == Placement.EndReason.PLANNED_OUTFLOW and not outflow:
+        errors["outflow"] = [_("Geef aan waarheen de jongere uitstroomt.")]
+    if reason == Placement.EndReason.OTHER and not note.strip():
+        errors["note"] = [_("Een toelichting is verplicht bij de reden 'anders'.")]
+    if end_date < placement.start_date:
+        errors["end_date"] = [_("De einddatum ligt vóór de startdatum.")]
+    if end_date > timezone.localdate():
+        errors["end_date"] = [_("De einddatum kan niet in de toekomst liggen.")]
+    offer = _ensure_can_manage_offer(offer=placement.offer, by=by)
+    if errors:
+        raise ValidationFailed(errors)
+    placement = (
+        Placement.objects.select_for_update()
+        .select_related("location")
+        .get(pk=placement.pk, offer=offer)
+    )
+    if placement.status == Placement.Status.ENDED:
+        raise Conflict(_("Deze plaatsing is al beëindigd."))
+    if placement.status == Placement.Status.ACTIVE:
+        location_free_occupied(location=placement.location, by=by)
+    else:  # planned: the place was only held
+        location_release_hold(location=placement.location, by=by)
+    referral = Referral.objects.select_for_update().get(pk=placement.referral_id)
+    placement.status = Placement.Status.ENDED
+    placement.end_date = end_date
+    placement.end_reason = reason
+    placement.outflow = outflow
+    placement.end_note = note.strip()
+    placement.ended_by = by
+    if reason == Placement.EndReason.REPLACEMENT:
+        placement.next_referral = referral_create_replacement(previous=referral, by=by)
+    placement.save(
+        update_fields=[
+            "status",
+            "end_date",
+            "end_reason",
+            "outflow",
+            "end_note",
+            "ended_by",
+            "next_referral",
+        ]
+    )
+    referral_close_after_placement(referral=referral, by=by)
+    audit_record(
+        user=by,
+        action="placement.end",
+        referral_id=referral.pk,
+        object_type="placement",
+        object_id=placement.pk,
+    )
+    if placement.next_referral is not None:
+        notify(
+            recipients=[*_coordinators_of(referral), referral.referrer],
+            kind="placement.replacement",
+            message=_(
+                "Verzoek %(code)s: de plaatsing is beëindigd met doorplaatsing; "
+                "nieuw verzoek %(new)s staat klaar."
+            )
+            % {"code": referral.code, "new": placement.next_referral.code},
+            link=reverse("referrals:detail", args=[placement.next_referral.pk]),
+            dedupe_key=f"placement-replacement:{placement.pk}",
+        )
+    return placement
+
+
+# --- Waiting for a fitting place ---------------------------------------------------------
+
+
+@transaction.atomic
+def referral_wait(
+    *, referral: Referral, by: User, interim_support: str, ambulant_support: bool = False
+) -> Referral:
+    """No fitting place now: wait, with interim help at home, until one frees up."""
+    interim_support = interim_support.strip()
+    if not interim_support:
+        raise ValidationFailed(
+            {"interim_support": [_("Beschrijf de hulp in de tussentijd (bijvoorbeeld ambulant).")]}
+        )
+    referral = _ensure_coordinator_scope(referral=referral, by=by)
+    if Offer.objects.filter(referral=referral, status=Offer.Status.OPEN).exists():
+        raise Conflict(_("Er staat nog een voorstel open; trek het eerst in."))
+    referral.interim_support = interim_support[:2000]
+    referral.ambulant_support = ambulant_support
+    referral.save(update_fields=["interim_support", "ambulant_support"])
+    referral_transition(referral=referral, to=Referral.Status.WAITING, by=by)
+    audit_record(user=by, action="referral.wait", referral_id=referral.pk)
+    return referral
+
+
+def waiting_list_watch(*, location_id: int) -> int:
+    """A location gained free places (or appeared): tell the coordinators, once per waiting
+    referral it now fits. Runs as a background job after the capacity change commits."""
+    location = Location.objects.filter(pk=location_id, is_active=True).first()
+    if location is None or location.free_places < 1:
+        return 0
+    notified = 0
+    waiting = Referral.objects.filter(
+        status=Referral.Status.WAITING, youth__municipality__region__in=location.regions.all()
+    ).select_related("youth__municipality")
+    for referral in waiting:
+        candidates = candidates_for_referral(referral=referral)
+        if not any(c.location.pk == location.pk for c in candidates.candidates):
+            continue
+        created = notify(
+            recipients=_coordinators_of(referral),
+            kind="waiting.fitting_place",
+            message=_("Er is een passende plek vrijgekomen voor verzoek %(code)s: %(location)s.")
+            % {"code": referral.code, "location": location.name},
+            link=reverse("placement:referral-matching", args=[referral.pk]),
+            dedupe_key=f"fits:{referral.pk}:{location.pk}:{timezone.localdate():%Y-%m-%d}",
+        )
+        notified += 1 if created else 0
+    return notified

@@ -1,1 +1,390 @@
-"""placement: views (filled by its issue)."""
+"""Browser pages of placement: matching, offers, the provider inbox, placements, waiting list."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role, User
+from accounts.permissions import role_required
+from capacity.models import Location
+from config.errors import Conflict, ValidationFailed
+from placement import services
+from placement.forms import EndForm, PlaceForm, ReasonForm, RefuseForm, SendOfferForm, WaitForm
+from placement.models import Offer, Placement
+from placement.selectors import (
+    accepted_youth_identity_for,
+    candidates_for_referral,
+    offers_for_user,
+    placements_for_user,
+)
+from referrals.models import Referral
+from referrals.selectors import referral_for_user, referrals_for_user
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _apply_errors(form: Form, exc: ValidationFailed) -> None:
+    """Show a service's field errors on the form (unknown fields as form-wide errors)."""
+    for field, errors in exc.errors.items():
+        name = field if field in form.fields else None
+        for error in errors:
+            form.add_error(name, error)
+
+
+def _matching_context(request: HttpRequest, referral: Referral, **extra: Any) -> dict[str, Any]:
+    include_excluded = request.GET.get("uitgesloten") == "1"
+    result = candidates_for_referral(referral=referral, include_excluded=include_excluded)
+    offers = (
+        Offer.objects.filter(referral=referral)
+        .select_related("location", "provider")
+        .order_by("-sent_at", "-id")
+    )
+    open_offer = next((o for o in offers if o.status == Offer.Status.OPEN), None)
+    return {
+        "referral": referral,
+        "analysis": referral.current_analysis,
+        "result": result,
+        "include_excluded": include_excluded,
+        "offers": offers,
+        "open_offer": open_offer,
+        "wait_form": extra.pop("wait_form", WaitForm()),
+        "withdraw_form": extra.pop("withdraw_form", ReasonForm()),
+        "send_errors": extra.pop("send_errors", None),
+        **extra,
+    }
+
+
+@require_GET
+@login_required
+@role_required(Role.COORDINATOR)
+def referral_matching(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = referral_for_user(user=_user(request), pk=referral_id, action="referral.matching")
+    return render(request, "placement/matching.html", _matching_context(request, referral))
+
+
+@require_POST
+@login_required
+@role_required(Role.COORDINATOR)
+def offer_send(request: HttpRequest, referral_id: int) -> HttpResponse:
+    user = _user(request)
+    referral = referral_for_user(user=user, pk=referral_id)
+    form = SendOfferForm(request.POST)
+    location = None
+    if form.is_valid():
+        location = Location.objects.filter(pk=form.cleaned_data["location"]).first()
+    if location is None:
+        messages.error(request, _("Kies een locatie uit de lijst."))
+        return redirect("placement:referral-matching", referral_id=referral.pk)
+    try:
+        services.offer_send(
+            referral=referral, location=location, by=user, choice_reason=form.cleaned_data["reason"]
+        )
+    except ValidationFailed as exc:
+        context = _matching_context(
+            request, referral, send_errors={"location": location.pk, "errors": exc.errors}
+        )
+        return render(request, "placement/matching.html", context, status=400)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("placement:referral-matching", referral_id=referral.pk)
+    messages.success(
+        request,
+        _("Het voorstel is anoniem verstuurd naar %(location)s.") % {"location": location.name},
+    )
+    return redirect("placement:referral-matching", referral_id=referral.pk)
+
+
+@require_POST
+@login_required
+@role_required(Role.COORDINATOR)
+def referral_wait(request: HttpRequest, referral_id: int) -> HttpResponse:
+    user = _user(request)
+    referral = referral_for_user(user=user, pk=referral_id)
+    form = WaitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_wait(
+                referral=referral,
+                by=user,
+                interim_support=form.cleaned_data["interim_support"],
+                ambulant_support=form.cleaned_data["ambulant_support"],
+            )
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("placement:referral-matching", referral_id=referral.pk)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Het verzoek staat op de wachtlijst. U krijgt bericht als er een passende "
+                    "plek vrijkomt."
+                ),
+            )
+            return redirect("placement:waiting-list")
+    context = _matching_context(request, referral, wait_form=form)
+    return render(request, "placement/matching.html", context, status=400)
+
+
+@require_POST
+@login_required
+@role_required(Role.COORDINATOR)
+def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
+    user = _user(request)
+    offer = offers_for_user(user=user).filter(pk=offer_id).first()
+    if offer is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.offer_withdraw(offer=offer, by=user, reason=form.cleaned_data["reason"])
+        except Conflict as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Het voorstel is ingetrokken."))
+        return redirect("placement:referral-matching", referral_id=offer.referral_id)
+    context = _matching_context(request, offer.referral, withdraw_form=form)
+    return render(request, "placement/matching.html", context, status=400)
+
+
+# --- provider --------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+@role_required(Role.PROVIDER)
+def offer_inbox(request: HttpRequest) -> HttpResponse:
+    offers = offers_for_user(user=_user(request))
+    show = request.GET.get("toon", "open")
+    if show == "open":
+        offers = offers.filter(status=Offer.Status.OPEN).order_by("deadline", "id")
+    else:
+        offers = offers.order_by("-sent_at", "-id")
+    page = Paginator(offers, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "placement/inbox.html",
+        {"page": page, "show": show, "now": timezone.now(), "query": f"toon={show}"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@role_required(Role.PROVIDER)
+def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
+    user = _user(request)
+    offer = offers_for_user(user=user).filter(pk=offer_id).first()
+    if offer is None:
+        raise Http404
+    refuse_form = RefuseForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "accept":
+                services.offer_accept(offer=offer, by=user)
+                messages.success(
+                    request,
+                    _(
+                        "U heeft het voorstel geaccepteerd; de plek is gereserveerd. "
+                        "De gegevens voor de intake staan hieronder."
+                    ),
+                )
+                return redirect("placement:offer-detail", offer_id=offer.pk)
+            refuse_form = RefuseForm(request.POST)
+            if refuse_form.is_valid():
+                services.offer_refuse(
+                    offer=offer,
+                    by=user,
+                    reason=refuse_form.cleaned_data["reason"],
+                    explanation=refuse_form.cleaned_data["explanation"],
+                )
+                messages.success(request, _("Uw weigering en de reden zijn vastgelegd."))
+                return redirect("placement:offer-inbox")
+            status = 400
+        except ValidationFailed as exc:
+            _apply_errors(refuse_form, exc)
+            status = 400
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("placement:offer-detail", offer_id=offer.pk)
+    identity = None
+    if offer.status == Offer.Status.ACCEPTED:
+        identity = accepted_youth_identity_for(offer=offer, user=user)
+    placement = Placement.objects.filter(offer=offer).first()
+    return render(
+        request,
+        "placement/offer_detail.html",
+        {
+            "offer": offer,
+            "referral": offer.referral,
+            "analysis": offer.referral.current_analysis,
+            "identity": identity,
+            "refuse_form": refuse_form,
+            "placement": placement,
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+# --- placements ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def placement_record(request: HttpRequest, offer_id: int) -> HttpResponse:
+    user = _user(request)
+    offer = offers_for_user(user=user).filter(pk=offer_id).first()
+    if offer is None or offer.status != Offer.Status.ACCEPTED:
+        raise Http404
+    form = PlaceForm(request.POST or None, initial={"school_name": offer.referral.school_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = services.placement_record(offer=offer, by=user, **form.cleaned_data)
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("placement:placement-list")
+        else:
+            messages.success(request, _("De plaatsing is vastgelegd."))
+            return redirect("placement:placement-detail", placement_id=placement.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "placement/place_form.html", {"offer": offer, "form": form}, status=status
+    )
+
+
+@require_GET
+@login_required
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def placement_list(request: HttpRequest) -> HttpResponse:
+    placements = placements_for_user(user=_user(request)).select_related("next_referral")
+    show = request.GET.get("status", "")
+    if show in Placement.Status.values:
+        placements = placements.filter(status=show)
+    page = Paginator(placements.order_by("-start_date", "-id"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "placement/placements.html",
+        {
+            "page": page,
+            "show": show,
+            "statuses": Placement.Status.choices,
+            "query": f"status={show}",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
+    user = _user(request)
+    placement = (
+        placements_for_user(user=user)
+        .select_related("next_referral")
+        .filter(pk=placement_id)
+        .first()
+    )
+    if placement is None:
+        raise Http404
+    form = EndForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = services.placement_end(placement=placement, by=user, **form.cleaned_data)
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+        else:
+            if placement.next_referral is not None:
+                messages.success(
+                    request,
+                    _(
+                        "De plaatsing is beëindigd. Nieuw verzoek %(code)s voor de doorplaatsing "
+                        "staat klaar bij de verwijzer."
+                    )
+                    % {"code": placement.next_referral.code},
+                )
+            else:
+                messages.success(request, _("De plaatsing is beëindigd; de plek is vrijgegeven."))
+            return redirect("placement:placement-detail", placement_id=placement.pk)
+    identity = None
+    if user.role == Role.PROVIDER:
+        identity = accepted_youth_identity_for(offer=placement.offer, user=user)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "placement/placement_detail.html",
+        {"placement": placement, "form": form, "identity": identity},
+        status=status,
+    )
+
+
+# --- coordinator overviews ----------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+@role_required(Role.COORDINATOR)
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    waiting = (
+        referrals_for_user(user=_user(request))
+        .filter(status=Referral.Status.WAITING)
+        .select_related("current_analysis", "youth__municipality")
+        .order_by("status_changed_at", "id")
+    )
+    page = Paginator(waiting, 25).get_page(request.GET.get("page"))
+    return render(request, "placement/waiting_list.html", {"page": page, "now": timezone.now()})
+
+
+BOARD_STATUSES = [
+    Referral.Status.SUBMITTED,
+    Referral.Status.NEEDS_INFO,
+    Referral.Status.MATCHING,
+    Referral.Status.OFFERED,
+    Referral.Status.WAITING,
+    Referral.Status.ACCEPTED,
+    Referral.Status.PLACED,
+]
+
+
+@require_GET
+@login_required
+@role_required(Role.COORDINATOR)
+def board(request: HttpRequest) -> HttpResponse:
+    """Every open referral by status, with days in status: one query for the columns."""
+    referrals = (
+        referrals_for_user(user=_user(request))
+        .filter(status__in=BOARD_STATUSES)
+        .select_related("current_analysis")
+        .order_by("status_changed_at", "id")[:500]
+    )
+    columns: dict[str, list[Referral]] = {status: [] for status in BOARD_STATUSES}
+    for referral in referrals:
+        columns[referral.status].append(referral)
+    return render(
+        request,
+        "placement/board.html",
+        {
+            "columns": [(Referral.Status(s).label, s, columns[s]) for s in BOARD_STATUSES],
+            "now": timezone.now(),
+        },
+    )

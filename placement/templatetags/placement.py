@@ -1,0 +1,109 @@
+"""Template helpers of placement: code labels, time left, and the start-page panel."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import template
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from config.codes import CareForm, Expertise, LegalStatus, RefusalReason, RiskFlag
+from placement.models import Offer
+from placement.selectors import offers_for_user
+from referrals.models import Referral
+from referrals.selectors import referrals_for_user
+
+register = template.Library()
+
+LABELS: dict[str, dict[str, str]] = {
+    "care_form": {k: str(v) for k, v in CareForm.choices},
+    "expertise": {k: str(v) for k, v in Expertise.choices},
+    "risk": {k: str(v) for k, v in RiskFlag.choices},
+    "legal": {k: str(v) for k, v in LegalStatus.choices},
+    "refusal": {k: str(v) for k, v in RefusalReason.choices},
+}
+
+
+@register.filter
+def code_label(code: str, kind: str) -> str:
+    return LABELS.get(kind, {}).get(code, code)
+
+
+@register.filter
+def code_labels(codes: Iterable[str] | None, kind: str) -> str:
+    return ", ".join(code_label(code, kind) for code in codes or [])
+
+
+@register.filter
+def time_left(deadline: datetime | None) -> str:
+    """'nog 3 dagen', 'nog 5 uur', or 'verlopen' — in words, never colour alone."""
+    if deadline is None:
+        return ""
+    left = deadline - timezone.now()
+    if left <= timedelta(0):
+        return _("verlopen")
+    if left >= timedelta(days=1):
+        days = left.days
+        return ngettext("nog %(n)d dag", "nog %(n)d dagen", days) % {"n": days}
+    hours = max(1, int(left.total_seconds() // 3600))
+    return ngettext("nog %(n)d uur", "nog %(n)d uur", hours) % {"n": hours}
+
+
+@register.filter
+def days_since(moment: datetime | None) -> int | str:
+    if moment is None:
+        return ""
+    return (timezone.localdate() - timezone.localdate(moment)).days
+
+
+@register.inclusion_tag("placement/partials/home_panel.html", takes_context=True)
+def placement_home_panel(context: template.Context) -> dict[str, Any]:
+    """Coordinator: answers in, offers near their deadline, waiting referrals; provider: its
+    open offers with time left. A fixed number of queries."""
+    user = context.get("user")
+    data: dict[str, Any] = {
+        "current_role": context.get("current_role", ""),
+        "Role": context.get("Role"),
+    }
+    if not isinstance(user, User):
+        return data
+    if user.is_provider:
+        data["open_offers"] = list(
+            offers_for_user(user=user).filter(status=Offer.Status.OPEN).order_by("deadline")[:10]
+        )
+    elif user.is_coordinator:
+        soon = timezone.now() + timedelta(days=2)
+        since = timezone.now() - timedelta(days=7)
+        offers = offers_for_user(user=user)
+        data.update(
+            offers.aggregate(
+                answers_in=Count(
+                    "pk",
+                    filter=Q(
+                        answered_at__gte=since,
+                        status__in=[
+                            Offer.Status.ACCEPTED,
+                            Offer.Status.REFUSED,
+                            Offer.Status.EXPIRED,
+                        ],
+                    ),
+                ),
+                near_deadline=Count("pk", filter=Q(status=Offer.Status.OPEN, deadline__lte=soon)),
+            )
+        )
+        data.update(
+            referrals_for_user(user=user).aggregate(
+                waiting=Count("pk", filter=Q(status=Referral.Status.WAITING)),
+                matching=Count("pk", filter=Q(status=Referral.Status.MATCHING)),
+                accepted=Count("pk", filter=Q(status=Referral.Status.ACCEPTED)),
+                longest_wait=Min("status_changed_at", filter=Q(status=Referral.Status.WAITING)),
+            )
+        )
+        data["fitting_places"] = user.notifications.filter(
+            kind="waiting.fitting_place", read_at__isnull=True
+        ).count()
+    return data
