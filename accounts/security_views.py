@@ -20,6 +20,9 @@ from accounts import twofactor
 from accounts.models import ApiToken, User
 from accounts.tokens import api_token_create, api_token_revoke
 
+WRONG_CODE = gettext_lazy("Deze code klopt niet of is verlopen. Probeer het opnieuw.")
+THROTTLED = gettext_lazy("Te veel onjuiste codes achter elkaar. Wacht even en probeer opnieuw.")
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -71,9 +74,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if twofactor.code_throttled(user) and form.cleaned_data["code"].strip().isdigit():
-            form.add_error(
-                "code", _("Te veel onjuiste codes achter elkaar. Wacht even en probeer opnieuw.")
-            )
+            form.add_error("code", THROTTLED)
         else:
             device = twofactor.verify_code(user=user, code=form.cleaned_data["code"])
             if device is not None:
@@ -84,7 +85,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                         twofactor.recovery_codes_message(twofactor.recovery_codes_left(user)),
                     )
                 return twofactor.redirect_next(request, next_url)
-            form.add_error("code", _("Deze code klopt niet of is verlopen. Probeer het opnieuw."))
+            form.add_error("code", WRONG_CODE)
     return render(request, "accounts/two_factor.html", {"form": form, "next": next_url})
 
 
@@ -102,7 +103,11 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     device = twofactor.pending_totp_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if twofactor.totp_device_confirm(user=user, device=device, code=form.cleaned_data["code"]):
+        if not device.verify_is_allowed()[0]:
+            form.add_error("code", THROTTLED)
+        elif twofactor.totp_device_confirm(
+            user=user, device=device, code=form.cleaned_data["code"]
+        ):
             device.refresh_from_db()
             twofactor.session_verify(request, device)
             codes = twofactor.recovery_codes_create(user=user)
@@ -111,7 +116,8 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
                 "accounts/recovery_codes.html",
                 {"codes": codes, "next": twofactor.next_url_or_home(request, next_url)},
             )
-        form.add_error("code", _("Deze code klopt niet of is verlopen. Probeer het opnieuw."))
+        else:
+            form.add_error("code", WRONG_CODE)
     context: dict[str, Any] = {
         "form": form,
         "next": next_url,

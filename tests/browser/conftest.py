@@ -4,9 +4,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM is only used from
 # the test body between browser calls, never concurrently with it.
@@ -49,8 +53,22 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
+def sign_in(
+    page: Page,
+    base_url: str,
+    username: str,
+    password: str,
+    totp_device: "TOTPDevice | None" = None,
+) -> None:
+    """Sign in; with REQUIRE_2FA on, pass the user's enrolled device for the code step
+    (tests.accounts.twofactor.enrolled_device). With it off (the test default) the
+    password is enough, as before."""
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Aanmelden").click()
+    if totp_device is not None:
+        from tests.accounts.twofactor import next_code
+
+        page.get_by_label("Code", exact=True).fill(next_code(totp_device))
+        page.get_by_role("button", name="Controleren").click()
