@@ -1,1 +1,268 @@
-"""referrals: views (filled by its issue)."""
+"""Browser pages of referrals: the referrer's guided form and list, the coordinator's intake."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.models import Role, User
+from accounts.permissions import role_required
+from config.errors import Conflict, NotFound, ValidationFailed
+from referrals import services
+from referrals.forms import (
+    AnalysisForm,
+    CloseForm,
+    ExpertTableForm,
+    PlansForm,
+    QuestionForm,
+    SituationForm,
+    StepForm,
+    YouthForm,
+)
+from referrals.models import Referral
+from referrals.selectors import (
+    intake_for_coordinator,
+    referral_for_user,
+    referral_timeline,
+    referrals_for_user,
+    youth_identity_for,
+)
+
+STEPS: list[tuple[str, Any, type[StepForm]]] = [
+    ("youth", gettext_lazy("Jongere"), YouthForm),
+    ("situation", gettext_lazy("Situatie en school"), SituationForm),
+    ("analysis", gettext_lazy("Verklarende analyse"), AnalysisForm),
+    ("plans", gettext_lazy("Plannen en perspectieven"), PlansForm),
+]
+STEP_NAMES = [name for name, _label, _form in STEPS] + ["review"]
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _get(request: HttpRequest, pk: int, action: str = "referral.read") -> Referral:
+    try:
+        return referral_for_user(user=_user(request), pk=pk, action=action)
+    except NotFound:
+        raise Http404 from None
+
+
+@require_http_methods(["GET"])
+@role_required(Role.REFERRER, Role.COORDINATOR)
+def referral_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    context: dict[str, Any] = {"today": timezone.localdate()}
+    if user.role == Role.COORDINATOR:
+        context["intake"] = list(intake_for_coordinator(user=user)[:200])
+        in_progress = (
+            referrals_for_user(user=user)
+            .exclude(status__in=[Referral.Status.SUBMITTED, Referral.Status.CLOSED])
+            .order_by("status_changed_at", "id")
+        )
+        context["page"] = Paginator(in_progress, 50).get_page(request.GET.get("page"))
+    else:
+        own = referrals_for_user(user=user).order_by("-status_changed_at", "-id")
+        context["page"] = Paginator(own, 50).get_page(request.GET.get("page"))
+    return render(request, "referrals/list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.REFERRER)
+def referral_new(request: HttpRequest) -> HttpResponse:
+    """Step 1 of a new referral; saving it creates the draft."""
+    form = YouthForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(by=_user(request), data=form.to_data())
+        except ValidationFailed as failure:
+            form.show_errors(failure.errors)
+        else:
+            messages.success(request, _("Concept %(code)s opgeslagen.") % {"code": referral.code})
+            return redirect("referrals:edit", pk=referral.pk, step="situation")
+    return render(
+        request,
+        "referrals/edit.html",
+        {"form": form, "step": "youth", "steps": STEPS, "referral": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.REFERRER)
+@vary_on_headers("HX-Request")
+def referral_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """One step of the guided form: saves the draft; under htmx it only validates."""
+    if step not in STEP_NAMES:
+        raise Http404
+    user = _user(request)
+    referral = _get(request, pk, action="referral.update")
+    if not referral.is_editable:
+        messages.info(request, _("Dit verzoek is ingediend en kan niet meer worden gewijzigd."))
+        return redirect("referrals:detail", pk=referral.pk)
+    if step == "review":
+        return _review(request, referral, problems=services.submission_problems(referral=referral))
+    form_class = next(form for name, _label, form in STEPS if name == step)
+    if step == "youth":
+        initial = YouthForm.initial_from(youth_identity_for(referral=referral, user=user))
+    else:
+        initial = form_class.initial_from(referral)  # type: ignore[attr-defined]
+    form = form_class(request.POST or None, initial=initial)
+    context = {"form": form, "step": step, "steps": STEPS, "referral": referral}
+    if request.method == "POST" and form.is_valid():
+        if request.htmx:  # type: ignore[attr-defined]
+            # Inline check: show this step's submission problems as the user types, no save.
+            problems = _problems_if_applied(referral=referral, user=user, data=form.to_data())
+            form.show_errors(problems)
+            return render(request, "referrals/edit.html#step-form", context)
+        try:
+            services.referral_update(referral=referral, by=user, data=form.to_data())
+        except ValidationFailed as failure:
+            form.show_errors(failure.errors)
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+            return redirect("referrals:detail", pk=referral.pk)
+        else:
+            messages.success(request, _("Concept opgeslagen."))
+            next_step = STEP_NAMES[STEP_NAMES.index(step) + 1]
+            return redirect("referrals:edit", pk=referral.pk, step=next_step)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "referrals/edit.html#step-form", context)
+    return render(request, "referrals/edit.html", context)
+
+
+def _problems_if_applied(*, referral: Referral, user: User, data: Any) -> dict[str, list[str]]:
+    """The submission problems the draft would have with this step's data, saved nowhere."""
+    from django.db import transaction
+
+    problems: dict[str, list[str]] = {}
+    try:
+        with transaction.atomic():
+            updated = services.referral_update(referral=referral, by=user, data=data)
+            updated = Referral.objects.select_related("youth", "current_analysis").get(
+                pk=updated.pk
+            )
+            problems = services.submission_problems(referral=updated)
+            raise _Rollback
+    except _Rollback:
+        pass
+    except ValidationFailed as failure:
+        problems = failure.errors
+    return problems
+
+
+class _Rollback(Exception):
+    """Undo the trial update of an inline check."""
+
+
+def _review(
+    request: HttpRequest, referral: Referral, problems: dict[str, list[str]]
+) -> HttpResponse:
+    step_of = {}
+    for name, label, form_class in STEPS:
+        for path in form_class.paths:
+            step_of[path] = (name, label)
+    listed = []
+    for path, texts in problems.items():
+        key = path if path in step_of else ".".join(path.split(".")[:2])
+        name, label = step_of.get(key, ("youth", STEPS[0][1]))
+        listed.append({"path": path, "messages": texts, "step": name, "step_label": label})
+    return render(
+        request,
+        "referrals/edit.html",
+        {
+            "referral": referral,
+            "step": "review",
+            "steps": STEPS,
+            "problems": listed,
+            "analysis": referral.current_analysis,
+        },
+        status=400 if request.method == "POST" and problems else 200,
+    )
+
+
+@require_http_methods(["POST"])
+@role_required(Role.REFERRER)
+def referral_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get(request, pk, action="referral.submit")
+    try:
+        services.referral_submit(referral=referral, by=_user(request))
+    except ValidationFailed as failure:
+        return _review(request, referral, problems=failure.errors)
+    except Conflict as conflict:
+        messages.error(request, conflict.message)
+        return redirect("referrals:detail", pk=referral.pk)
+    messages.success(
+        request,
+        _("Verzoek %(code)s is ingediend bij het coördinatiepunt.") % {"code": referral.code},
+    )
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@require_http_methods(["GET"])
+@role_required(Role.REFERRER, Role.COORDINATOR)
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    referral = _get(request, pk)
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "youth": youth_identity_for(referral=referral, user=user),
+            "analysis": referral.current_analysis,
+            "timeline": referral_timeline(referral=referral),
+            "question_form": QuestionForm(),
+            "expert_form": ExpertTableForm(initial={"note": referral.expert_table_note}),
+            "close_form": CloseForm(),
+            "can_coordinate": user.role == Role.COORDINATOR,
+            "can_edit": user.role == Role.REFERRER and referral.is_editable,
+            "can_close": user.role == Role.COORDINATOR
+            and referral.status in services.CLOSABLE_BY_HAND,
+        },
+    )
+
+
+@require_http_methods(["POST"])
+@role_required(Role.COORDINATOR)
+def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The coordinator's actions on one referral: start matching, ask, expert table, close."""
+    user = _user(request)
+    referral = _get(request, pk, action=f"referral.{action}")
+    try:
+        if action == "start-matching":
+            services.referral_start_matching(referral=referral, by=user)
+            messages.success(request, _("Het verzoek staat nu in matching."))
+        elif action == "request-info":
+            services.referral_request_info(
+                referral=referral, by=user, question=request.POST.get("question", "")
+            )
+            messages.success(request, _("De vraag is naar de verwijzer gestuurd."))
+        elif action == "expert-table":
+            services.referral_mark_expert_table(
+                referral=referral, by=user, note=request.POST.get("note", "")
+            )
+            messages.success(request, _("Het verzoek is aangemeld voor de experttafel."))
+        elif action == "close":
+            services.referral_close(
+                referral=referral, by=user, outcome=request.POST.get("outcome", "")
+            )
+            messages.success(request, _("Het verzoek is afgesloten."))
+        else:
+            raise Http404
+    except ValidationFailed as failure:
+        for texts in failure.errors.values():
+            for text in texts:
+                messages.error(request, text)
+    except Conflict as conflict:
+        messages.error(request, conflict.message)
+    return redirect(reverse("referrals:detail", args=[referral.pk]))

@@ -8,13 +8,15 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.conftest import Cast
+from tests.referrals.conftest import make_referral  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.referrals.conftest"]
 
 
 def test_admin_reads_the_trail(
-    cast: Cast, api_client_for: Callable[[User | None], APIClient], make_referral: Any
+    cast: Cast,
+    api_client_for: Callable[[User | None], APIClient],
+    make_referral: Any,  # noqa: F811 - the fixture imported above
 ) -> None:
     referral = make_referral(submit=True)
     api_client_for(cast.coordinator).get(f"/api/v1/referrals/{referral.pk}/")
