@@ -120,3 +120,19 @@ def test_coordinator_actions(cast: Cast, make_referral: Any) -> None:
 def test_anonymous_is_sent_to_sign_in(cast: Cast) -> None:
     response = Client().get("/referrals/")
     assert response.status_code == 302
+
+
+def test_admin_page_links_to_the_audit_trail(cast: Cast, make_referral: Any) -> None:
+    referral = make_referral(submit=True)
+    cast.admin.is_staff = True
+    cast.admin.is_superuser = True
+    cast.admin.save()
+    client = client_for(cast.admin)
+    page = client.get(f"/admin/referrals/referral/{referral.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"?referral_id={referral.pk}" in html
+    assert "111222333" not in html
+    trail = client.get(f"/admin/accounts/auditentry/?referral_id={referral.pk}")
+    assert trail.status_code == 200
+    assert "referral.submit" in trail.content.decode()
