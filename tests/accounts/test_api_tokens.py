@@ -176,3 +176,22 @@ def test_the_page_revokes_own_keys_only(client: Client, cast: Cast) -> None:
     theirs.refresh_from_db()
     assert mine.revoked_at is not None
     assert theirs.revoked_at is None
+
+
+def test_the_admin_revokes_any_token(client: Client, cast: Cast) -> None:
+    cast.admin.is_staff = True
+    cast.admin.is_superuser = True
+    cast.admin.save()
+    token, key = api_token_create(user=cast.referrer, name="gelekt")
+    client.force_login(cast.admin)
+    page = client.get("/admin/accounts/apitoken/").content.decode()
+    assert "gelekt" in page
+    change_page = client.get(f"/admin/accounts/apitoken/{token.pk}/change/")
+    assert change_page.status_code == 200
+    assert token.key_hash not in change_page.content.decode()
+    response = client.post(
+        "/admin/accounts/apitoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    assert token_client(key).get("/api/v1/auth/tokens/").status_code == 401
