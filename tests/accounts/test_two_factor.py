@@ -1,7 +1,10 @@
 """Two-factor sign-in: with REQUIRE_2FA on, a password alone opens no usable session."""
 
 import base64
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.test import Client
@@ -289,3 +292,35 @@ def test_token_endpoint_needs_no_code_for_the_analyst(
         "/api/v1/auth/token/", {"username": "analyst", "password": TEST_PASSWORD}, format="json"
     )
     assert response.status_code == 200
+
+
+MIDDLEWARE_SNIPPET = (
+    "import django; from django.conf import settings as s; django.setup(); "
+    "m = s.MIDDLEWARE; a = m.index('django.contrib.auth.middleware.AuthenticationMiddleware'); "
+    "o = m.index('django_otp.middleware.OTPMiddleware'); "
+    "t = m.index('accounts.twofactor.TwoFactorRequiredMiddleware'); "
+    "print(s.REQUIRE_2FA, a < o < t, s.REST_FRAMEWORK['DEFAULT_AUTHENTICATION_CLASSES'])"
+)
+
+
+@pytest.mark.parametrize(
+    "module", ["config.settings.local", "config.settings.test", "config.settings.production"]
+)
+def test_every_settings_module_enforces_2fa_when_it_is_on(module: str) -> None:
+    """REQUIRE_2FA=true means the same enforcement whichever settings module runs."""
+    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    env.update(DJANGO_SETTINGS_MODULE=module, REQUIRE_2FA="true", SECRET_KEY="x" * 60)
+    done = subprocess.run(
+        [sys.executable, "-c", MIDDLEWARE_SNIPPET],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    enforced, ordered, auth_classes = done.stdout.strip().split(" ", 2)
+    assert ordered == "True"
+    assert "rest_framework.authentication.SessionAuthentication" not in auth_classes
+    assert "accounts.twofactor.VerifiedSessionAuthentication" in auth_classes
+    # The test settings pin it off (tests switch it on per test with the settings fixture).
+    assert enforced == ("False" if module.endswith(".test") else "True")
