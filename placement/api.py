@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.request import Request
@@ -67,6 +67,14 @@ class WaitSerializer(serializers.Serializer):
     ambulant_support = serializers.BooleanField(required=False, default=False)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string"},
+            {"type": "object", "additionalProperties": {"type": "string"}},
+        ]
+    }
+)
 class SchoolArrangementField(serializers.Field):
     """`school` / `school_transport` as a plain string or an object with named parts."""
 
@@ -184,8 +192,83 @@ def offer_payload(offer: Offer, *, identity: Any = None) -> dict[str, Any]:
     return payload
 
 
-class OfferSerializer(serializers.BaseSerializer):
-    """Read-only: the anonymised offer (identity added by the detail view after acceptance)."""
+class MunicipalityOutSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AnalysisOutSerializer(serializers.Serializer):
+    problems = serializers.CharField()
+    explaining_factors = serializers.CharField()
+    protective_factors = serializers.CharField()
+    needs = serializers.CharField()
+    needed_care_forms = serializers.ListField(child=serializers.CharField())
+    needed_expertise = serializers.ListField(child=serializers.CharField())
+    risk_flags = serializers.ListField(child=serializers.CharField())
+    intensity = serializers.CharField(allow_null=True)
+    secured_required = serializers.BooleanField()
+    author_role = serializers.CharField()
+    completed_on = serializers.DateField(allow_null=True)
+    shared_with_family = serializers.BooleanField()
+
+
+class SchoolOutSerializer(serializers.Serializer):
+    level = serializers.CharField()
+    attending = serializers.BooleanField(allow_null=True)
+
+
+class AnonymisedReferralSerializer(serializers.Serializer):
+    """Documentation of `anonymised_referral`: no name, BSN, birth date, postcode, guardian."""
+
+    code = serializers.CharField()
+    age = serializers.IntegerField(allow_null=True)
+    gender = serializers.CharField()
+    municipality = MunicipalityOutSerializer(allow_null=True)
+    legal_status = serializers.CharField()
+    current_situation = serializers.CharField()
+    previous_placements = serializers.IntegerField()
+    school = SchoolOutSerializer()
+    requested_start = serializers.DateField(allow_null=True)
+    explanatory_analysis = AnalysisOutSerializer(allow_null=True)
+    perspective_plan = serializers.CharField()
+    safety_plan = serializers.CharField()
+    care_question = serializers.CharField()
+    youth_perspective = serializers.CharField()
+    parents_perspective = serializers.CharField()
+
+
+class GuardianOutSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    relation = serializers.CharField()
+
+
+class YouthOutSerializer(serializers.Serializer):
+    """Only after acceptance, only to the accepting provider; every read is audited."""
+
+    given_name = serializers.CharField()
+    family_name = serializers.CharField()
+    bsn = serializers.CharField()
+    birth_date = serializers.DateField()
+    gender = serializers.CharField()
+    postcode = serializers.CharField()
+    municipality = serializers.CharField(allow_null=True)
+    guardians = GuardianOutSerializer(many=True)
+
+
+class OfferSerializer(serializers.Serializer):
+    """Read-only: the anonymised offer (`youth` added by the detail view after acceptance)."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Offer.Status.choices)
+    location = serializers.IntegerField()
+    location_name = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+    deadline = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    refusal_reason = serializers.CharField(allow_null=True)
+    refusal_explanation = serializers.CharField()
+    referral = AnonymisedReferralSerializer()
+    youth = YouthOutSerializer(required=False)
 
     def to_representation(self, instance: Offer) -> dict[str, Any]:
         return offer_payload(instance)
@@ -213,9 +296,40 @@ def placement_payload(placement: Placement) -> dict[str, Any]:
     }
 
 
-class PlacementSerializer(serializers.BaseSerializer):
+class PlacementSchoolSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    handover = serializers.CharField()
+
+
+class PlacementTransportSerializer(serializers.Serializer):
+    arrangement = serializers.CharField()
+    funded_by = serializers.CharField(allow_null=True)
+
+
+class PlacementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Placement.Status.choices)
+    referral = serializers.CharField(help_text=_("Code van het verzoek"))
+    offer = serializers.IntegerField()
+    location = serializers.IntegerField()
+    location_name = serializers.CharField()
+    start_date = serializers.DateField()
+    school = PlacementSchoolSerializer()
+    school_transport = PlacementTransportSerializer()
+    intake_contact = serializers.CharField()
+    end_date = serializers.DateField(allow_null=True)
+    end_reason = serializers.CharField(allow_null=True)
+    outflow = serializers.CharField(allow_null=True)
+    next_referral = serializers.CharField(allow_null=True)
+
     def to_representation(self, instance: Placement) -> dict[str, Any]:
         return placement_payload(instance)
+
+
+class ReferralStatusSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    status = serializers.CharField()
 
 
 # --- Coordinator: candidates, offers, waiting ---------------------------------------------
@@ -284,7 +398,7 @@ class OfferCreateView(APIView):
 class WaitView(APIView):
     permission_classes = [has_role(Role.COORDINATOR)]
 
-    @extend_schema(request=WaitSerializer, responses={200: None})
+    @extend_schema(request=WaitSerializer, responses={200: ReferralStatusSerializer})
     def post(self, request: Request, referral_id: int) -> Response:
         user = _user(request)
         referral = referral_for_user(user=user, pk=referral_id)
@@ -305,6 +419,7 @@ class WaitView(APIView):
 class OfferListView(ListAPIView):
     permission_classes = [has_role(Role.PROVIDER)]
     serializer_class = OfferSerializer
+    queryset = Offer.objects.none()  # for the schema; get_queryset scopes per user
 
     def get_queryset(self) -> Any:
         return offers_for_user(user=_user(self.request)).order_by("deadline", "id")
@@ -313,6 +428,7 @@ class OfferListView(ListAPIView):
 class OfferDetailView(RetrieveAPIView):
     permission_classes = [has_role(Role.PROVIDER)]
     serializer_class = OfferSerializer
+    queryset = Offer.objects.none()  # for the schema; get_queryset scopes per user
 
     def get_queryset(self) -> Any:
         return offers_for_user(user=_user(self.request))
@@ -405,6 +521,7 @@ class OfferPlaceView(APIView):
 class PlacementListView(ListAPIView):
     permission_classes = [has_role(Role.COORDINATOR, Role.PROVIDER)]
     serializer_class = PlacementSerializer
+    queryset = Placement.objects.none()  # for the schema; get_queryset scopes per user
 
     def get_queryset(self) -> Any:
         return placements_for_user(user=_user(self.request)).select_related("next_referral")

@@ -213,6 +213,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per code list of CONTRACT.md, however many serializers use it.
+    "ENUM_NAME_OVERRIDES": {
+        "CareFormEnum": "config.codes.CareForm",
+        "ExpertiseEnum": "config.codes.Expertise",
+        "RiskFlagEnum": "config.codes.RiskFlag",
+        "LegalStatusEnum": "config.codes.LegalStatus",
+        "RefusalReasonEnum": "config.codes.RefusalReason",
+        "GenderEnum": "config.codes.Gender",
+        "IntensityEnum": "config.codes.Intensity",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
