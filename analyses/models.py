@@ -1,1 +1,171 @@
-"""analyses: models (filled by its issue)."""
+"""Report tables (derived data, rebuilt as a whole by `analyses.services.reports_rebuild`) and
+the log of rebuild runs.
+
+Every report row carries its dimensions, its measures and `built_at`. Dimensions use two
+conventions so that the pages never have to add up medians: `period` is `all`, a quarter
+(`2026-Q1`) or a month (`2026-03`); `region` is a region code, or `""` for every region.
+Nothing here points at a referral or a youth: the rows are aggregates only.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportRun(models.Model):
+    """One rebuild of every report: its state while it runs and its outcome afterwards."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("in de wachtrij")
+        RUNNING = "running", _("bezig")
+        OK = "ok", _("gereed")
+        FAILED = "failed", _("mislukt")
+
+    state = models.CharField(_("status"), max_length=10, choices=State.choices)
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("aangevraagd"), auto_now_add=True)
+    started_at = models.DateTimeField(_("gestart"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klaar"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duur (ms)"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rijen"), default=0)
+    # {"unmet_need": 120, …}: rows per report of this run.
+    detail = models.JSONField(_("rijen per rapport"), default=dict, blank=True)
+    error = models.CharField(_("fout"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("rapportbouw")
+        verbose_name_plural = _("rapportbouwen")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.state}"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+class ReportRow(models.Model):
+    period = models.CharField(_("periode"), max_length=10, db_index=True)
+    region = models.CharField(_("regio"), max_length=10, blank=True, db_index=True)
+    built_at = models.DateTimeField(_("gebouwd"))
+
+    class Meta:
+        abstract = True
+
+
+class UnmetNeedRow(ReportRow):
+    """Referrals per need profile (first-choice care form × expertise × age band × secured)."""
+
+    care_form = models.CharField(max_length=30, blank=True)
+    expertise = models.CharField(max_length=200, blank=True)  # codes joined with "+"
+    age_band = models.CharField(max_length=10)
+    secured = models.BooleanField()
+    referrals = models.PositiveIntegerField()
+    placed_first_choice = models.PositiveIntegerField()
+    placed_other = models.PositiveIntegerField()
+    waiting_now = models.PositiveIntegerField()
+    median_days_waiting = models.FloatField(null=True)  # over the referrals waiting now
+    resolved_at_home = models.PositiveIntegerField()
+    refusals = models.PositiveIntegerField()
+    hard_to_place = models.PositiveIntegerField()
+    top_refusal_reasons = models.CharField(max_length=200, blank=True)  # codes, most first
+
+    class Meta:
+        ordering = ["period", "region", "-referrals"]
+
+
+class NeedMatrixRow(ReportRow):
+    """Placements by needed (first-choice) care form × delivered care form."""
+
+    needed = models.CharField(max_length=30, blank=True)
+    delivered = models.CharField(max_length=30)
+    placements = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["period", "region", "needed", "delivered"]
+
+
+class RefusalRow(ReportRow):
+    """Refusals (incl. expiries as `no_response`) by provider × care form × reason."""
+
+    provider = models.CharField(max_length=200)
+    care_form = models.CharField(max_length=30)
+    reason = models.CharField(max_length=30)
+    refusals = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["period", "region", "provider", "care_form", "reason"]
+
+
+class ProviderResponseRow(ReportRow):
+    """Answers per provider: acceptance, no response, median response time."""
+
+    provider = models.CharField(max_length=200)
+    offers = models.PositiveIntegerField()
+    accepted = models.PositiveIntegerField()
+    refused = models.PositiveIntegerField()  # refused + expired
+    no_response = models.PositiveIntegerField()
+    median_response_hours = models.FloatField(null=True)
+
+    class Meta:
+        ordering = ["period", "region", "provider"]
+
+
+class ReplacementRow(ReportRow):
+    """Placements started in the period, and how many ended in re-placement within 6/12 months."""
+
+    provider = models.CharField(max_length=200)
+    care_form = models.CharField(max_length=30)
+    started = models.PositiveIntegerField()
+    replaced_6m = models.PositiveIntegerField()
+    replaced_12m = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["period", "region", "provider", "care_form"]
+
+
+class ChainRow(ReportRow):
+    """Youths by the number of placements in their chain (moves = placements − 1)."""
+
+    placements_in_chain = models.PositiveIntegerField()
+    youths = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["period", "region", "placements_in_chain"]
+
+
+class KpiRow(ReportRow):
+    """One steering figure: value = numerator / denominator (or a median, then numerator=n)."""
+
+    code = models.CharField(max_length=40)
+    numerator = models.FloatField(null=True)
+    denominator = models.PositiveIntegerField(null=True)
+    value = models.FloatField(null=True)
+
+    class Meta:
+        ordering = ["period", "region", "code"]
+
+
+class OccupancyRow(ReportRow):
+    """Occupied and total places per care form at the end of a month (capacity history)."""
+
+    care_form = models.CharField(max_length=30)
+    occupied = models.PositiveIntegerField()
+    total = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["period", "care_form"]
+
+
+REPORT_MODELS: dict[str, type[ReportRow]] = {
+    "unmet_need": UnmetNeedRow,
+    "need_matrix": NeedMatrixRow,
+    "refusals": RefusalRow,
+    "provider_responses": ProviderResponseRow,
+    "replacements": ReplacementRow,
+    "chains": ChainRow,
+    "kpis": KpiRow,
+    "occupancy": OccupancyRow,
+}

@@ -1,0 +1,121 @@
+"""The few SQL expressions that differ between PostgreSQL (production, tests) and SQLite
+(`make run`), so that every report is one set of portable queries.
+
+Medians are computed the same way on both: with ROW_NUMBER() and COUNT() windows, averaging
+the middle one or two values (what `percentile_cont(0.5)` gives), because SQLite has no
+percentile function. Every query runs with parameters, so a literal % is written %%.
+Everything else is plain SQL with CTEs and window functions.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Dialect:
+    vendor: str
+
+    @property
+    def pg(self) -> bool:
+        return self.vendor == "postgresql"
+
+    def day(self, ts: str) -> str:
+        """The local calendar day of a timestamp (SQLite: its UTC day; the demo only)."""
+        if self.pg:
+            return f"(({ts}) AT TIME ZONE '{settings.TIME_ZONE}')::date"
+        return f"date({ts})"
+
+    def days(self, start: str, end: str) -> str:
+        """Whole days from one date to another."""
+        if self.pg:
+            return f"(({end}) - ({start}))"
+        return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+
+    def hours(self, start: str, end: str) -> str:
+        if self.pg:
+            return f"(EXTRACT(EPOCH FROM (({end}) - ({start}))) / 3600.0)"
+        return f"((julianday({end}) - julianday({start})) * 24.0)"
+
+    def month(self, d: str) -> str:
+        if self.pg:
+            return f"to_char({d}, 'YYYY-MM')"
+        return f"strftime('%%Y-%%m', {d})"
+
+    def quarter(self, d: str) -> str:
+        if self.pg:
+            return f"to_char({d}, 'YYYY-\"Q\"Q')"
+        return (
+            f"(strftime('%%Y', {d}) || '-Q' || ((CAST(strftime('%%m', {d}) AS INTEGER) + 2) / 3))"
+        )
+
+    def age(self, birth: str, on: str) -> str:
+        if self.pg:
+            return f"CAST(EXTRACT(YEAR FROM age({on}, {birth})) AS INTEGER)"
+        return (
+            f"(CAST(strftime('%%Y', {on}) AS INTEGER) - CAST(strftime('%%Y', {birth}) AS INTEGER)"
+            f" - (strftime('%%m-%%d', {on}) < strftime('%%m-%%d', {birth})))"
+        )
+
+    def json_first(self, column: str) -> str:
+        if self.pg:
+            return f"(({column}) ->> 0)"
+        return f"json_extract({column}, '$[0]')"
+
+    def json_length(self, column: str) -> str:
+        if self.pg:
+            return f"jsonb_array_length({column})"
+        return f"json_array_length({column})"
+
+    def json_key(self, column: str) -> str:
+        """The codes of a JSON list, sorted and joined with '+': a stable profile key."""
+        if self.pg:
+            return (
+                f"COALESCE((SELECT string_agg(x, '+' ORDER BY x) "
+                f"FROM jsonb_array_elements_text({column}) AS t(x)), '')"
+            )
+        return (
+            f"COALESCE((SELECT group_concat(value, '+') FROM "
+            f"(SELECT value FROM json_each({column}) ORDER BY value)), '')"
+        )
+
+    def date_param(self) -> str:
+        return "CAST(%s AS date)" if self.pg else "%s"
+
+    def date_value(self, value: date) -> object:
+        return value if self.pg else value.isoformat()
+
+    def ts_param(self) -> str:
+        return "CAST(%s AS timestamptz)" if self.pg else "%s"
+
+    def ts_value(self, value: datetime) -> object:
+        if self.pg:
+            return value
+        # Django stores SQLite datetimes as naive UTC text.
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def periodised(d: Dialect, source: str) -> str:
+    """Each row of `source` (with a date `d` and a region code `reg`) once per period kind
+    (all, quarter, month) and once per region level (its region, and '' = every region)."""
+    branches = []
+    for period in ("'all'", d.quarter("s.d"), d.month("s.d")):
+        for region in ("s.reg", "''"):
+            branches.append(f"SELECT {period} AS period, {region} AS region, s.* FROM {source} s")
+    return "\nUNION ALL\n".join(branches)
+
+
+def median(source: str, keys: list[str], value: str, where: str = "1 = 1") -> str:
+    """SELECT keys…, median FROM source GROUP BY keys — portable (see the module docstring)."""
+    k = ", ".join(keys)
+    return f"""
+        SELECT {k}, AVG(v) AS median FROM (
+            SELECT {k}, 1.0 * ({value}) AS v,
+                   ROW_NUMBER() OVER (PARTITION BY {k} ORDER BY {value}) AS rn,
+                   COUNT(*) OVER (PARTITION BY {k}) AS n
+            FROM {source} WHERE ({where}) AND ({value}) IS NOT NULL
+        ) ranked
+        WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
+        GROUP BY {k}
+    """
