@@ -44,7 +44,7 @@ class WaitForm(UtrechtFormMixin, forms.Form):
 
 class PlaceForm(UtrechtFormMixin, forms.Form):
     start_date = forms.DateField(
-        label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Startdatum"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     school_name = forms.CharField(label=_("School tijdens de plaatsing"), required=False)
     school_handover = forms.CharField(
@@ -62,7 +62,9 @@ class PlaceForm(UtrechtFormMixin, forms.Form):
 
 
 class EndForm(UtrechtFormMixin, forms.Form):
-    end_date = forms.DateField(label=_("Einddatum"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        label=_("Einddatum"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     reason = forms.ChoiceField(label=_("Reden"), choices=Placement.EndReason.choices)
     outflow = forms.ChoiceField(
         label=_("Uitstroom naar (bij geplande uitstroom)"),

@@ -521,15 +521,24 @@ def placement_end(
         object_id=placement.pk,
     )
     if placement.next_referral is not None:
+        message = _(
+            "Verzoek %(code)s: de plaatsing is beëindigd met doorplaatsing; "
+            "nieuw verzoek %(new)s staat klaar."
+        ) % {"code": referral.code, "new": placement.next_referral.code}
+        # The new referral is a draft: the referrer completes it (its own page); the
+        # coordinators, who do not see drafts, are sent to the ended placement.
         notify(
-            recipients=[*_coordinators_of(referral), referral.referrer],
+            recipients=[referral.referrer],
             kind="placement.replacement",
-            message=_(
-                "Verzoek %(code)s: de plaatsing is beëindigd met doorplaatsing; "
-                "nieuw verzoek %(new)s staat klaar."
-            )
-            % {"code": referral.code, "new": placement.next_referral.code},
+            message=message,
             link=reverse("referrals:detail", args=[placement.next_referral.pk]),
+            dedupe_key=f"placement-replacement:{placement.pk}",
+        )
+        notify(
+            recipients=_coordinators_of(referral),
+            kind="placement.replacement",
+            message=message,
+            link=reverse("placement:placement-detail", args=[placement.pk]),
             dedupe_key=f"placement-replacement:{placement.pk}",
         )
     return placement

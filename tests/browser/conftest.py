@@ -72,3 +72,12 @@ def sign_in(
 
         page.get_by_label("Code", exact=True).fill(next_code(totp_device))
         page.get_by_role("button", name="Controleren").click()
+
+
+# Fixtures of the placement tests, shared with the browser journeys.
+from tests.placement.conftest import (  # noqa: E402, F401
+    location_a,
+    location_b,
+    make_referral,
+    referral,
+)
