@@ -1,1 +1,100 @@
-"""analyses: api (filled by its issue)."""
+"""API of analyses (CONTRACT.md, Reports): rebuild and the four reports, suppressed for the
+analyst exactly as on the dashboard."""
+
+from typing import Any
+
+from django.db import transaction
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role, User
+from accounts.permissions import has_role
+from analyses import selectors, services
+from analyses.disclosure import Disclosure, Pivot, Table
+from analyses.tasks import rebuild_reports
+
+PERMISSIONS = [has_role(Role.COORDINATOR, Role.ANALYST)]
+
+
+def _table(table: Table) -> dict[str, Any]:
+    return {"rows": table.rows, "totals": table.totals}
+
+
+def _pivot(pivot: Pivot) -> dict[str, Any]:
+    return {
+        "needed": pivot.row_keys,
+        "delivered": pivot.col_keys,
+        "cells": [
+            {"needed": r, "delivered": c, "placements": pivot.cells[(r, c)]}
+            for r in pivot.row_keys
+            for c in pivot.col_keys
+        ],
+        "needed_totals": pivot.row_totals,
+        "delivered_totals": pivot.col_totals,
+        "total": pivot.grand_total,
+    }
+
+
+class ReportView(APIView):
+    permission_classes = PERMISSIONS
+
+    def report(self, filters: selectors.Filters, disclosure: Disclosure) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def get(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        filters = selectors.Filters.from_query(request.query_params)
+        body = {
+            "built_at": selectors.built_at(),
+            "filters": filters.as_dict(),
+            **self.report(filters, Disclosure.for_user(user)),
+        }
+        return Response(body)
+
+
+class UnmetNeedView(ReportView):
+    def report(self, filters: selectors.Filters, disclosure: Disclosure) -> dict[str, Any]:
+        return {
+            "profiles": _table(selectors.unmet_need(filters=filters, disclosure=disclosure)),
+            "needed_delivered": _pivot(
+                selectors.need_matrix(filters=filters, disclosure=disclosure)
+            ),
+        }
+
+
+class RefusalsView(ReportView):
+    def report(self, filters: selectors.Filters, disclosure: Disclosure) -> dict[str, Any]:
+        tables = selectors.refusals(filters=filters, disclosure=disclosure)
+        return {"by_reason": _table(tables["reasons"]), "by_provider": _table(tables["providers"])}
+
+
+class ReplacementsView(ReportView):
+    def report(self, filters: selectors.Filters, disclosure: Disclosure) -> dict[str, Any]:
+        tables = selectors.replacements(filters=filters, disclosure=disclosure)
+        return {"by_provider": _table(tables["providers"]), "chains": _table(tables["chains"])}
+
+
+class KpisView(ReportView):
+    def report(self, filters: selectors.Filters, disclosure: Disclosure) -> dict[str, Any]:
+        occupancy = [
+            {k: v for k, v in row.items() if not k.startswith("_")}
+            for row in selectors.occupancy(filters=filters, disclosure=disclosure)
+        ]
+        return {
+            "kpis": selectors.kpis(filters=filters, disclosure=disclosure),
+            "occupancy": occupancy,
+        }
+
+
+class RebuildView(APIView):
+    permission_classes = PERMISSIONS
+
+    def post(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        run = services.report_run_request(by=user)
+        transaction.on_commit(lambda: rebuild_reports.delay(run.pk))
+        return Response({"run": run.pk, "state": run.state}, status=status.HTTP_202_ACCEPTED)

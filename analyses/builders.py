@@ -1,4 +1,5 @@
 """The report builders: each reads the event tables with aggregate SQL and returns the rows of
+# ruff: noqa: S608 -- SQL is assembled only from constants and analyses.sql snippets; values are always parameters.
 its report (unsaved). `analyses.services.reports_rebuild` stores them in one transaction.
 
 Read only through the connection of `report_read_alias()` (a replica when configured). The

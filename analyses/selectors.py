@@ -1,1 +1,399 @@
-"""analyses: selectors (filled by its issue)."""
+"""Reads of the report tables for the dashboard, the CSV exports and the API.
+
+Each function returns the figures as shown to the given user: every count goes through
+`analyses.disclosure` here, so no caller can forget it. A fixed number of queries each.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import Region
+from analyses.disclosure import HIDDEN, Disclosure, Pivot, Table, protect_pivot, protect_table
+from analyses.models import (
+    ChainRow,
+    KpiRow,
+    NeedMatrixRow,
+    OccupancyRow,
+    ProviderResponseRow,
+    RefusalRow,
+    ReplacementRow,
+    ReportRun,
+    UnmetNeedRow,
+)
+from config.codes import CareForm, Expertise, RefusalReason
+
+CARE_FORMS = {k: str(v) for k, v in CareForm.choices}
+EXPERTISE = {k: str(v) for k, v in Expertise.choices}
+REASONS = {k: str(v) for k, v in RefusalReason.choices}
+
+
+def care_form_label(code: str) -> str:
+    return CARE_FORMS.get(code, code or _("(geen)"))
+
+
+def expertise_label(key: str) -> str:
+    return ", ".join(EXPERTISE.get(code, code) for code in key.split("+") if code) or _("(geen)")
+
+
+def reason_label(code: str) -> str:
+    return REASONS.get(code, code)
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: str = "all"
+    region: str = ""
+    care_form: str = ""
+
+    @classmethod
+    def from_query(cls, query: Any) -> "Filters":
+        """From GET parameters (`periode`/`period`, `regio`/`region`, `zorgvorm`/`care_form`);
+        unknown values fall back to 'everything' rather than erroring."""
+        period = str(query.get("periode") or query.get("period") or "all")[:10]
+        region = str(query.get("regio") or query.get("region") or "")[:10]
+        care_form = str(query.get("zorgvorm") or query.get("care_form") or "")
+        if care_form not in CARE_FORMS:
+            care_form = ""
+        return cls(period=period, region=region, care_form=care_form)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"period": self.period, "region": self.region, "care_form": self.care_form}
+
+
+def _scoped(qs: QuerySet[Any], filters: Filters, *, care_form_field: str | None = None) -> Any:
+    qs = qs.filter(period=filters.period, region=filters.region)
+    if care_form_field and filters.care_form:
+        qs = qs.filter(**{care_form_field: filters.care_form})
+    return qs
+
+
+def built_at() -> datetime | None:
+    return KpiRow.objects.order_by("-built_at").values_list("built_at", flat=True).first()
+
+
+def latest_run() -> ReportRun | None:
+    return ReportRun.objects.order_by("-created_at", "-id").first()
+
+
+def filter_options() -> dict[str, list[tuple[str, str]]]:
+    periods = sorted(
+        set(KpiRow.objects.values_list("period", flat=True).distinct()), key=_period_order
+    )
+    regions = list(Region.objects.order_by("name").values_list("code", "name"))
+    return {
+        "periods": [(p, _period_label(p)) for p in periods] or [("all", _period_label("all"))],
+        "regions": [("", _("Alle regio's")), *regions],
+        "care_forms": [("", _("Alle zorgvormen")), *CARE_FORMS.items()],
+    }
+
+
+def _period_order(period: str) -> tuple[int, str]:
+    if period == "all":
+        return (0, "")
+    return (1 if "Q" in period else 2, "".join(chr(255 - ord(ch)) for ch in period))
+
+
+def _period_label(period: str) -> str:
+    return _("Alle maanden") if period == "all" else period
+
+
+# --- the tables ---------------------------------------------------------------------------
+
+UNMET_COUNTS = [
+    "referrals",
+    "placed_first_choice",
+    "placed_other",
+    "waiting_now",
+    "resolved_at_home",
+    "refusals",
+    "hard_to_place",
+]
+
+
+def unmet_need(*, filters: Filters, disclosure: Disclosure) -> Table:
+    """Need profiles, the largest gaps (referrals not placed in their first choice) on top."""
+    rows = [
+        {
+            "care_form": care_form_label(r.care_form),
+            "expertise": expertise_label(r.expertise),
+            "age_band": r.age_band,
+            "secured": _("ja") if r.secured else _("nee"),
+            **{name: getattr(r, name) for name in UNMET_COUNTS},
+            "_median": r.median_days_waiting,
+            "_reasons": r.top_refusal_reasons,
+        }
+        for r in _scoped(UnmetNeedRow.objects.all(), filters, care_form_field="care_form")
+    ]
+    rows.sort(key=lambda r: (-(r["referrals"] - r["placed_first_choice"]), -r["referrals"]))
+    table = protect_table(
+        rows,
+        dimensions=["care_form", "expertise", "age_band", "secured"],
+        counts=UNMET_COUNTS,
+        disclosure=disclosure,
+    )
+    for shown, raw in zip(table.rows, rows, strict=True):
+        shown["median_days_waiting"] = disclosure.median(raw["_median"], raw["waiting_now"])
+        shown["top_refusal_reasons"] = ", ".join(
+            reason_label(code) for code in raw["_reasons"].split(",") if code
+        )
+    table.columns += ["median_days_waiting", "top_refusal_reasons"]
+    return table
+
+
+def need_matrix(*, filters: Filters, disclosure: Disclosure) -> Pivot:
+    values: dict[tuple[str, str], int] = defaultdict(int)
+    for r in _scoped(NeedMatrixRow.objects.all(), filters, care_form_field="needed"):
+        values[(r.needed, r.delivered)] += r.placements
+    needed = sorted({k[0] for k in values}, key=_care_form_order)
+    delivered = sorted({k[1] for k in values}, key=_care_form_order)
+    return protect_pivot(values, row_keys=needed, col_keys=delivered, disclosure=disclosure)
+
+
+def _care_form_order(code: str) -> int:
+    codes = list(CARE_FORMS)
+    return codes.index(code) if code in codes else len(codes)
+
+
+PROVIDER_COUNTS = ["offers", "accepted", "refused", "no_response"]
+
+
+def refusals(*, filters: Filters, disclosure: Disclosure) -> dict[str, Table]:
+    """Refusals by reason (the bar chart) and the answers per provider.
+
+    Both tables add up to the same refusals (and the same no-response count), so their
+    totals are hidden together: one table's total must not undo the other's suppression."""
+    by_reason: dict[str, int] = defaultdict(int)
+    for reason, count in _scoped(
+        RefusalRow.objects.all(), filters, care_form_field="care_form"
+    ).values_list("reason", "refusals"):
+        by_reason[reason] += count
+    reason_rows = [
+        {"reason_code": code, "reason": reason_label(code), "refusals": by_reason[code]}
+        for code in sorted(by_reason, key=lambda c: (-by_reason[c], c))
+    ]
+    reasons = protect_table(
+        reason_rows,
+        dimensions=["reason_code", "reason"],
+        counts=["refusals"],
+        disclosure=disclosure,
+    )
+    provider_rows = list(
+        _scoped(ProviderResponseRow.objects.all(), filters).values(
+            "provider", *PROVIDER_COUNTS, "median_response_hours"
+        )
+    )
+    providers = protect_table(
+        provider_rows, dimensions=["provider"], counts=PROVIDER_COUNTS, disclosure=disclosure
+    )
+    for shown, raw in zip(providers.rows, provider_rows, strict=True):
+        answered = raw["accepted"] + raw["refused"]
+        shown["acceptance_rate"] = disclosure.share(raw["accepted"], answered)
+        shown["no_response_share"] = disclosure.share(raw["no_response"], raw["offers"])
+        shown["median_response_hours"] = disclosure.median(
+            raw["median_response_hours"], raw["accepted"] + raw["refused"] - raw["no_response"]
+        )
+    providers.columns += ["acceptance_rate", "no_response_share", "median_response_hours"]
+    if not filters.care_form:
+        # The same quantities in both tables: hide them together.
+        if HIDDEN in (providers.totals.get("refused"), reasons.totals.get("refusals")):
+            providers.totals["refused"] = reasons.totals["refusals"] = HIDDEN
+        if providers.totals.get("no_response") == HIDDEN:
+            reasons.totals["refusals"] = HIDDEN
+            for row in reasons.rows:
+                if row["reason_code"] == RefusalReason.NO_RESPONSE:
+                    row["refusals"] = HIDDEN
+    total_offers = sum(r["offers"] for r in provider_rows)
+    providers.totals["no_response_share"] = (
+        disclosure.share(sum(r["no_response"] for r in provider_rows), total_offers)
+        if HIDDEN not in (providers.totals.get("offers"), providers.totals.get("no_response"))
+        else HIDDEN
+    )
+    accepted = sum(r["accepted"] for r in provider_rows)
+    refused = sum(r["refused"] for r in provider_rows)
+    providers.totals["acceptance_rate"] = (
+        disclosure.share(accepted, accepted + refused)
+        if HIDDEN not in (providers.totals.get("accepted"), providers.totals.get("refused"))
+        else HIDDEN
+    )
+    return {"reasons": reasons, "providers": providers}
+
+
+REPLACEMENT_COUNTS = ["started", "replaced_6m", "replaced_12m"]
+
+
+def replacements(*, filters: Filters, disclosure: Disclosure) -> dict[str, Table]:
+    rows = [
+        {
+            "provider": r["provider"],
+            "care_form": care_form_label(r["care_form"]),
+            **{name: r[name] for name in REPLACEMENT_COUNTS},
+        }
+        for r in _scoped(ReplacementRow.objects.all(), filters, care_form_field="care_form").values(
+            "provider", "care_form", *REPLACEMENT_COUNTS
+        )
+    ]
+    table = protect_table(
+        rows,
+        dimensions=["provider", "care_form"],
+        counts=REPLACEMENT_COUNTS,
+        disclosure=disclosure,
+    )
+    for shown, raw in zip(table.rows, rows, strict=True):
+        shown["rate_6m"] = disclosure.share(raw["replaced_6m"], raw["started"])
+        shown["rate_12m"] = disclosure.share(raw["replaced_12m"], raw["started"])
+    for name, part in (("rate_6m", "replaced_6m"), ("rate_12m", "replaced_12m")):
+        table.totals[name] = (
+            disclosure.share(sum(r[part] for r in rows), sum(r["started"] for r in rows))
+            if HIDDEN not in (table.totals.get(part), table.totals.get("started"))
+            else HIDDEN
+        )
+    table.columns += ["rate_6m", "rate_12m"]
+    chain_rows = list(
+        _scoped(ChainRow.objects.all(), filters).values("placements_in_chain", "youths")
+    )
+    chains = protect_table(
+        chain_rows, dimensions=["placements_in_chain"], counts=["youths"], disclosure=disclosure
+    )
+    return {"providers": table, "chains": chains}
+
+
+KPI_LABELS = {
+    "days_to_placement": _("Mediane dagen van indiening tot plaatsing"),
+    "offers_per_placement": _("Voorstellen per plaatsing"),
+    "waiting_resolved_at_home": _("Wachtende verzoeken opgelost met hulp thuis (%)"),
+    "complete_va": _("Verzoeken met volledige VA bij indiening (%)"),
+    "waiting_17_plus": _("Jongeren van 17+ die nu wachten"),
+    "stale_capacity": _("Capaciteitscijfers ouder dan 7 dagen (%)"),
+    "occupancy": _("Bezettingsgraad, laatste maand (%)"),
+}
+
+
+def kpis(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
+    figures = {
+        r.code: r
+        for r in KpiRow.objects.filter(
+            period__in=[filters.period, "all"], region__in=[filters.region, ""]
+        )
+        if (r.period, r.region) == (filters.period, filters.region) or r.code == "stale_capacity"
+    }
+    out: list[dict[str, Any]] = []
+
+    def add(code: str, value: Any) -> None:
+        out.append({"code": code, "label": str(KPI_LABELS[code]), "value": value})
+
+    def n(code: str) -> int:
+        row = figures.get(code)
+        return int(row.numerator or 0) if row else 0
+
+    def d(code: str) -> int:
+        row = figures.get(code)
+        return int(row.denominator or 0) if row else 0
+
+    if "days_to_placement" in figures:
+        add(
+            "days_to_placement",
+            disclosure.median(figures["days_to_placement"].value, n("days_to_placement")),
+        )
+        add(
+            "offers_per_placement",
+            disclosure.ratio(n("offers_per_placement"), d("offers_per_placement")),
+        )
+        add(
+            "waiting_resolved_at_home",
+            disclosure.share(n("waiting_resolved_at_home"), d("waiting_resolved_at_home")),
+        )
+        add("complete_va", disclosure.share(n("complete_va"), d("complete_va")))
+        add("waiting_17_plus", disclosure.count(n("waiting_17_plus")))
+    if "stale_capacity" in figures:
+        # Locations, not people: exact for everyone.
+        add(
+            "stale_capacity", Disclosure(exact=True).share(n("stale_capacity"), d("stale_capacity"))
+        )
+    occupancy_rows = occupancy(filters=filters, disclosure=disclosure)
+    if occupancy_rows:
+        last = occupancy_rows[-1]["period"]
+        occupied = sum(r["_occupied"] for r in occupancy_rows if r["period"] == last)
+        total = sum(r["total"] for r in occupancy_rows if r["period"] == last)
+        add("occupancy", disclosure.place_rate(occupied, total))
+    return out
+
+
+def occupancy(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
+    """Occupied and total places per care form per month. Places are public (contracted),
+    so the rate is hidden whenever the number of youths occupying them is small."""
+    qs = OccupancyRow.objects.all()
+    if filters.care_form:
+        qs = qs.filter(care_form=filters.care_form)
+    return [
+        {
+            "period": r.period,
+            "care_form_code": r.care_form,
+            "care_form": care_form_label(r.care_form),
+            "occupied": disclosure.count(r.occupied),
+            "total": r.total,
+            "rate": disclosure.place_rate(r.occupied, r.total),
+            "_occupied": r.occupied,
+        }
+        for r in qs.order_by("period", "care_form")
+    ]
+
+
+# --- chart data (json_script) ------------------------------------------------------------
+
+
+def chart_data(
+    *,
+    filters: Filters,
+    disclosure: Disclosure,
+    reasons: Table,
+    occupancy_rows: Iterable[dict[str, Any]],
+) -> dict[str, Any]:
+    """Numbers only; a hidden figure becomes null (a gap in the chart)."""
+
+    def number(value: Any) -> float | None:
+        return value if isinstance(value, int | float) else None
+
+    months: list[str] = []
+    series: dict[str, dict[str, float | None]] = defaultdict(dict)
+    for row in occupancy_rows:
+        if row["period"] not in months:
+            months.append(row["period"])
+        series[row["care_form"]][row["period"]] = number(row["rate"])
+    replaced = _replacement_series(filters=filters, disclosure=disclosure)
+    return {
+        "refusals": {
+            "labels": [row["reason"] for row in reasons.rows],
+            "values": [number(row["refusals"]) for row in reasons.rows],
+        },
+        "occupancy": {
+            "labels": months,
+            "series": [
+                {"label": label, "values": [values.get(m) for m in months]}
+                for label, values in series.items()
+            ],
+        },
+        "replacements": replaced,
+    }
+
+
+def _replacement_series(*, filters: Filters, disclosure: Disclosure) -> dict[str, Any]:
+    started: dict[str, int] = defaultdict(int)
+    replaced: dict[str, int] = defaultdict(int)
+    qs = ReplacementRow.objects.filter(region=filters.region, period__regex=r"^\d{4}-\d{2}$")
+    if filters.care_form:
+        qs = qs.filter(care_form=filters.care_form)
+    for period, s, r12 in qs.values_list("period", "started", "replaced_12m"):
+        started[period] += s
+        replaced[period] += r12
+    months = sorted(started)
+    values = [disclosure.share(replaced[m], started[m]) for m in months]
+    return {
+        "labels": months,
+        "values": [v if isinstance(v, int | float) else None for v in values],
+    }

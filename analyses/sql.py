@@ -8,7 +8,7 @@ Everything else is plain SQL with CTEs and window functions.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 
@@ -93,7 +93,7 @@ class Dialect:
         if self.pg:
             return value
         # Django stores SQLite datetimes as naive UTC text.
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def periodised(d: Dialect, source: str) -> str:

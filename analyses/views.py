@@ -1,1 +1,235 @@
-"""analyses: views (filled by its issue)."""
+"""Browser pages of analyses: the dashboard, the rebuild button with its progress, CSV."""
+
+import csv
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Role, User
+from accounts.permissions import role_required
+from analyses import selectors, services
+from analyses.disclosure import Disclosure, Pivot, Table
+from analyses.tasks import rebuild_reports
+
+ROLES = (Role.COORDINATOR, Role.ANALYST)
+
+COLUMN_LABELS = {
+    "care_form": _("Zorgvorm (1e keus)"),
+    "expertise": _("Expertise"),
+    "age_band": _("Leeftijd"),
+    "secured": _("Gesloten"),
+    "referrals": _("Verzoeken"),
+    "placed_first_choice": _("Geplaatst in 1e keus"),
+    "placed_other": _("Geplaatst in andere zorgvorm"),
+    "waiting_now": _("Wacht nu"),
+    "median_days_waiting": _("Mediaan dagen wachtend"),
+    "resolved_at_home": _("Opgelost thuis"),
+    "refusals": _("Weigeringen"),
+    "hard_to_place": _("Moeilijk plaatsbaar"),
+    "top_refusal_reasons": _("Meest genoemde redenen"),
+    "reason_code": _("Code"),
+    "reason": _("Reden"),
+    "provider": _("Aanbieder"),
+    "offers": _("Voorstellen"),
+    "accepted": _("Geaccepteerd"),
+    "refused": _("Geweigerd (incl. geen reactie)"),
+    "no_response": _("Geen reactie"),
+    "acceptance_rate": _("Acceptatie (%)"),
+    "no_response_share": _("Geen reactie (%)"),
+    "median_response_hours": _("Mediane reactietijd (uur)"),
+    "started": _("Gestart"),
+    "replaced_6m": _("Doorgeplaatst binnen 6 mnd"),
+    "replaced_12m": _("Doorgeplaatst binnen 12 mnd"),
+    "rate_6m": _("Binnen 6 mnd (%)"),
+    "rate_12m": _("Binnen 12 mnd (%)"),
+    "placements_in_chain": _("Plaatsingen in de keten"),
+    "youths": _("Jongeren"),
+    "period": _("Maand"),
+    "occupied": _("Bezet"),
+    "total": _("Plaatsen"),
+    "rate": _("Bezettingsgraad (%)"),
+}
+EXPORTS = (
+    "unmet-need",
+    "need-matrix",
+    "refusal-reasons",
+    "providers",
+    "replacements",
+    "chains",
+    "kpis",
+    "occupancy",
+)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _labelled(table: Table) -> dict[str, Any]:
+    """Rows as lists in column order, for the templates."""
+    columns = [c for c in table.columns if c != "reason_code"]
+    return {
+        "headers": [COLUMN_LABELS.get(c, c) for c in columns],
+        "rows": [[row.get(c) for c in columns] for row in table.rows],
+        "totals": [table.totals.get(c, "") for c in columns] if table.totals else None,
+    }
+
+
+def _pivot(pivot: Pivot) -> dict[str, Any]:
+    return {
+        "headers": [selectors.care_form_label(c) for c in pivot.col_keys],
+        "rows": [
+            {
+                "label": selectors.care_form_label(r),
+                "cells": [pivot.cells[(r, c)] for c in pivot.col_keys],
+                "total": pivot.row_totals[r],
+            }
+            for r in pivot.row_keys
+        ],
+        "totals": [pivot.col_totals[c] for c in pivot.col_keys],
+        "grand_total": pivot.grand_total,
+    }
+
+
+def _tables(filters: selectors.Filters, disclosure: Disclosure) -> dict[str, Any]:
+    refusals = selectors.refusals(filters=filters, disclosure=disclosure)
+    replacements = selectors.replacements(filters=filters, disclosure=disclosure)
+    occupancy_rows = selectors.occupancy(filters=filters, disclosure=disclosure)
+    return {
+        "unmet": selectors.unmet_need(filters=filters, disclosure=disclosure),
+        "matrix": selectors.need_matrix(filters=filters, disclosure=disclosure),
+        "reasons": refusals["reasons"],
+        "providers": refusals["providers"],
+        "replacements": replacements["providers"],
+        "chains": replacements["chains"],
+        "kpis": selectors.kpis(filters=filters, disclosure=disclosure),
+        "occupancy": occupancy_rows,
+        "charts": selectors.chart_data(
+            filters=filters,
+            disclosure=disclosure,
+            reasons=refusals["reasons"],
+            occupancy_rows=occupancy_rows,
+        ),
+    }
+
+
+@require_GET
+@login_required
+@role_required(*ROLES)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filters = selectors.Filters.from_query(request.GET)
+    disclosure = Disclosure.for_user(user)
+    data = _tables(filters, disclosure)
+    occupancy_table = Table(
+        columns=["period", "care_form", "occupied", "total", "rate"], rows=data["occupancy"]
+    )
+    context = {
+        "filters": filters,
+        "options": selectors.filter_options(),
+        "built_at": selectors.built_at(),
+        "run": selectors.latest_run(),
+        "exact": disclosure.exact,
+        "kpis": data["kpis"],
+        "charts": data["charts"],
+        "unmet": _labelled(data["unmet"]),
+        "matrix": _pivot(data["matrix"]),
+        "reasons": _labelled(data["reasons"]),
+        "providers": _labelled(data["providers"]),
+        "replacements": _labelled(data["replacements"]),
+        "chains": _labelled(data["chains"]),
+        "occupancy": _labelled(occupancy_table),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "analyses/dashboard.html", context)
+
+
+@require_POST
+@login_required
+@role_required(*ROLES)
+def rebuild(request: HttpRequest) -> HttpResponse:
+    run = services.report_run_request(by=_user(request))
+    transaction.on_commit(lambda: rebuild_reports.delay(run.pk))
+    return render(request, "analyses/partials/run.html", {"run": run}, status=202)
+
+
+@require_GET
+@login_required
+@role_required(*ROLES)
+def run_status(request: HttpRequest) -> HttpResponse:
+    return render(request, "analyses/partials/run.html", {"run": selectors.latest_run()})
+
+
+@require_GET
+@login_required
+@role_required(*ROLES)
+def export(request: HttpRequest, table: str) -> HttpResponse:
+    """Every table as CSV, exactly as shown on the dashboard (suppression included)."""
+    if table not in EXPORTS:
+        raise Http404
+    filters = selectors.Filters.from_query(request.GET)
+    disclosure = Disclosure.for_user(_user(request))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{table}-{filters.period}-{stamp}.csv"'
+    writer = csv.writer(response, delimiter=";")
+    built = selectors.built_at()
+    writer.writerow([_("Gebouwd"), built.isoformat() if built else ""])
+    writer.writerow(
+        [
+            _("Periode"),
+            filters.period,
+            _("Regio"),
+            filters.region or _("alle"),
+            _("Zorgvorm"),
+            filters.care_form or _("alle"),
+        ]
+    )
+    if table == "need-matrix":
+        pivot = _pivot(selectors.need_matrix(filters=filters, disclosure=disclosure))
+        writer.writerow([_("Nodig \\ geleverd"), *pivot["headers"], _("Totaal")])
+        for row in pivot["rows"]:
+            writer.writerow([row["label"], *row["cells"], row["total"]])
+        writer.writerow([_("Totaal"), *pivot["totals"], pivot["grand_total"]])
+        return response
+    if table == "kpis":
+        writer.writerow([_("Kengetal"), _("Waarde")])
+        for kpi in selectors.kpis(filters=filters, disclosure=disclosure):
+            writer.writerow([kpi["label"], kpi["value"]])
+        return response
+    if table == "occupancy":
+        rows = selectors.occupancy(filters=filters, disclosure=disclosure)
+        labelled = _labelled(
+            Table(columns=["period", "care_form", "occupied", "total", "rate"], rows=rows)
+        )
+    else:
+        data = {
+            "unmet-need": lambda: selectors.unmet_need(filters=filters, disclosure=disclosure),
+            "refusal-reasons": lambda: selectors.refusals(filters=filters, disclosure=disclosure)[
+                "reasons"
+            ],
+            "providers": lambda: selectors.refusals(filters=filters, disclosure=disclosure)[
+                "providers"
+            ],
+            "replacements": lambda: selectors.replacements(filters=filters, disclosure=disclosure)[
+                "providers"
+            ],
+            "chains": lambda: selectors.replacements(filters=filters, disclosure=disclosure)[
+                "chains"
+            ],
+        }[table]()
+        labelled = _labelled(data)
+    writer.writerow(labelled["headers"])
+    for row in labelled["rows"]:
+        writer.writerow(["" if v is None else v for v in row])
+    if labelled["totals"]:
+        writer.writerow([_("Totaal"), *["" if v is None else v for v in labelled["totals"][1:]]])
+    return response

@@ -140,6 +140,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/utrecht", BASE_DIR / "node_modules" / "@utrecht" / "component-library-css" / "dist"),
     ("vendor/utrecht-tokens", BASE_DIR / "node_modules" / "@utrecht" / "design-tokens" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -331,3 +332,12 @@ CELERY_BEAT_SCHEDULE["capacity-stale-reminders"] = {
     "task": "capacity.tasks.send_stale_reminders",
     "schedule": crontab(hour=7, minute=0),
 }
+
+# analyses
+CELERY_BEAT_SCHEDULE["analyses-rebuild-reports"] = {
+    "task": "analyses.tasks.rebuild_reports",
+    "schedule": crontab(hour=2, minute=30),
+}
+# "Hard to place": this many refusals, or this many days without a placement.
+HARD_TO_PLACE_REFUSALS = int(os.environ.get("HARD_TO_PLACE_REFUSALS", "3"))
+HARD_TO_PLACE_DAYS = int(os.environ.get("HARD_TO_PLACE_DAYS", "60"))

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from analyses import demo as analyses_demo
 from capacity import demo as capacity_demo
 
 
@@ -30,9 +31,11 @@ class Command(BaseCommand):
             organisations = accounts_demo.seed_organisations(regions)
             users = accounts_demo.seed_users(organisations)
             locations = capacity_demo.seed_locations(regions)
+        history = analyses_demo.seed_history()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo geladen: {len(regions)} regio's, {len(organisations)} organisaties, "
-                f"{len(users)} gebruikers, {len(locations)} locaties."
+                f"{len(users)} gebruikers, {len(locations)} locaties; "
+                f"{history['referrals']} verzoeken, rapporten in {history['ms']} ms."
             )
         )
