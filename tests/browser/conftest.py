@@ -39,13 +39,19 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+def new_page(browser: Browser, *, width: int = 1280, height: int = 900) -> Page:
+    """A page in a fresh context (its own cookies: one signed-in user); close its context."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 def screenshot(page: Page, name: str) -> None:
