@@ -107,3 +107,26 @@ def placement_home_panel(context: template.Context) -> dict[str, Any]:
             kind="waiting.fitting_place", read_at__isnull=True
         ).count()
     return data
+
+
+@register.inclusion_tag("placement/partials/referral_summary.html", takes_context=True)
+def placement_summary(context: template.Context, referral: Referral) -> dict[str, Any]:
+    """On the referral page: the 18-/18+ flag, and once placed the location and start date."""
+    from django.conf import settings
+
+    from placement.models import Placement
+    from placement.selectors import turning_18_within
+
+    youth = referral.youth
+    start = referral.requested_start or timezone.localdate()
+    return {
+        "referral": referral,
+        "current_role": context.get("current_role", ""),
+        "Role": context.get("Role"),
+        "turning_18_soon": youth.birth_date is not None
+        and referral.is_open
+        and turning_18_within(
+            birth_date=youth.birth_date, start=start, days=settings.TURNING_18_WINDOW_DAYS
+        ),
+        "placement": Placement.objects.filter(referral=referral).select_related("location").first(),
+    }

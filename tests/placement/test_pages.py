@@ -240,3 +240,28 @@ def test_list_pages_use_a_fixed_number_of_queries(
     client = signed_in(getattr(cast, who))
     with django_assert_max_num_queries(20):  # type: ignore[operator]
         assert client.get(path).status_code == 200
+
+
+def test_referrer_sees_where_and_when_its_youth_is_placed(cast: Cast, offer: Offer) -> None:
+    signed_in(cast.provider_a).post(f"/placement/voorstellen/{offer.pk}/", {"action": "accept"})
+    signed_in(cast.coordinator).post(
+        f"/placement/voorstellen/{offer.pk}/plaatsen/",
+        {"start_date": timezone.localdate().isoformat()},
+    )
+    html = signed_in(cast.referrer).get(f"/referrals/{offer.referral_id}/").content.decode()
+    assert 'data-testid="placement-summary"' in html
+    assert "Groep A" in html
+    assert timezone.localdate().strftime("%Y") in html
+
+
+def test_referral_page_flags_turning_18(cast: Cast, make_referral: Callable[..., Referral]) -> None:
+    start = timezone.localdate() + timedelta(days=14)
+    referral = make_referral(
+        birth_date=start.replace(year=start.year - 18) + timedelta(days=90), requested_start=start
+    )
+    html = signed_in(cast.coordinator).get(f"/referrals/{referral.pk}/").content.decode()
+    assert 'data-testid="turning-18"' in html
+    young = make_referral()
+    assert 'data-testid="turning-18"' not in (
+        signed_in(cast.coordinator).get(f"/referrals/{young.pk}/").content.decode()
+    )
