@@ -1,4 +1,5 @@
-"""API of the access audit trail: GET /api/v1/audit/?referral={id}, read-only, admins only."""
+"""API of the access audit trail: GET /api/v1/audit/?referral={id}, read-only, for admins and
+the privacy officer."""
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ class AuditEntryOut(serializers.ModelSerializer[AuditEntry]):
 class AuditTrail(generics.ListAPIView[AuditEntry]):
     """The access trail of one referral. No write method exists: entries are append-only."""
 
-    permission_classes = [has_role(Role.ADMIN)]
+    permission_classes = [has_role(Role.ADMIN, Role.PRIVACY_OFFICER)]
     pagination_class = Pagination
     serializer_class = AuditEntryOut
 

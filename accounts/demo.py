@@ -93,6 +93,7 @@ USERS = [
     ("provider_b", "Bram", "Aanbieder", Role.PROVIDER, PROVIDERS[1][0]),
     ("analyst", "Ali", "Analist", Role.ANALYST, REGION_OFFICE),
     ("admin", "Ada", "Beheerder", Role.ADMIN, COORDINATION_POINT),
+    ("privacy", "Pim", "Privacyfunctionaris", Role.PRIVACY_OFFICER, COORDINATION_POINT),
 ]
 
 

@@ -86,6 +86,9 @@ class Role(models.TextChoices):
     PROVIDER = "provider", _("aanbieder")
     ANALYST = "analyst", _("regio-analist")
     ADMIN = "admin", _("beheerder")
+    # Reads the access trail of a referral and exports it for the youth's guardian (AVG art. 15);
+    # never the youth's data itself.
+    PRIVACY_OFFICER = "privacy_officer", _("privacyfunctionaris")
 
 
 class User(AbstractUser):
@@ -128,6 +131,10 @@ class User(AbstractUser):
     @property
     def is_analyst(self) -> bool:
         return self.role == Role.ANALYST
+
+    @property
+    def is_privacy_officer(self) -> bool:
+        return self.role == Role.PRIVACY_OFFICER
 
     @property
     def is_functional_admin(self) -> bool:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import security_views, views
+from accounts import audit_views, security_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,6 +23,13 @@ urlpatterns = [
         "accounts/api-sleutels/<int:token_id>/intrekken/",
         security_views.api_key_revoke,
         name="api-key-revoke",
+    ),
+    path("audit/", audit_views.audit_search, name="audit-search"),
+    path("audit/verzoek/<int:referral_id>/", audit_views.audit_trail, name="audit-trail"),
+    path(
+        "audit/verzoek/<int:referral_id>/csv/",
+        audit_views.audit_trail_csv,
+        name="audit-trail-csv",
     ),
     path("meldingen/", views.notification_list, name="notifications"),
     path("meldingen/gelezen/", views.notification_read, name="notifications-read-all"),
