@@ -1,5 +1,6 @@
+# ruff: noqa: S608
+# SQL is assembled only from constants and analyses.sql snippets; values are parameters.
 """The report builders: each reads the event tables with aggregate SQL and returns the rows of
-# ruff: noqa: S608 -- SQL is assembled only from constants and analyses.sql snippets; values are always parameters.
 its report (unsaved). `analyses.services.reports_rebuild` stores them in one transaction.
 
 Read only through the connection of `report_read_alias()` (a replica when configured). The
@@ -472,7 +473,8 @@ def build_kpis(ctx: Context) -> list[ReportRow]:
     stale = _fetch(
         ctx,
         f"""SELECT COUNT(*) AS locations,
-                   SUM(CASE WHEN last_confirmed_at IS NULL OR last_confirmed_at < {ctx.dialect.ts_param()}
+                   SUM(CASE WHEN last_confirmed_at IS NULL
+                              OR last_confirmed_at < {ctx.dialect.ts_param()}
                        THEN 1 ELSE 0 END) AS stale
             FROM capacity_location WHERE is_active""",
         [ctx.dialect.ts_value(_start_of(ctx.as_of) - timedelta(days=settings.CAPACITY_STALE_DAYS))],

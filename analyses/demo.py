@@ -1,3 +1,5 @@
+# ruff: noqa: S311
+# Seeded pseudo-random numbers for fictional demo data, not for security.
 """A year of fictional demo history for the reports: referrals, offers, refusals, expiries,
 waiting, placements, ends and re-placements, and the capacity changes they cause.
 
@@ -207,7 +209,9 @@ class _History:
                 bsn=bsn,
                 birth_date=birth,
                 gender=rng.choice("fmfmx"),
-                postcode=f"{rng.randint(1000, 9999)} {rng.choice('ABCDEFGHJK')}{rng.choice('LMNPRST')}",
+                postcode=(
+                    f"{rng.randint(1000, 9999)} {rng.choice('ABCDEFGHJK')}{rng.choice('LMNPRST')}"
+                ),
                 municipality=rng.choice(self.municipalities),
                 guardians=[
                     {"name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}", "relation": "ouder"}

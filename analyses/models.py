@@ -54,6 +54,9 @@ class ReportRow(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.period} {self.region or '*'}"
+
 
 class UnmetNeedRow(ReportRow):
     """Referrals per need profile (first-choice care form × expertise × age band × secured)."""

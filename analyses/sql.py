@@ -1,3 +1,5 @@
+# ruff: noqa: S608
+# SQL is assembled only from constants and analyses.sql snippets; values are parameters.
 """The few SQL expressions that differ between PostgreSQL (production, tests) and SQLite
 (`make run`), so that every report is one set of portable queries.
 
