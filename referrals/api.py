@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -176,6 +177,12 @@ def referral_out(referral: Referral, user: User) -> dict[str, Any]:
     }
 
 
+class ReferralShortOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    status = serializers.CharField()
+
+
 def _short(referral: Referral) -> dict[str, Any]:
     return {"id": referral.pk, "code": referral.code, "status": referral.status}
 
@@ -196,6 +203,7 @@ class ReferralListCreate(generics.GenericAPIView[Referral]):
     def get_queryset(self) -> QuerySet[Referral]:
         return referrals_for_user(user=_user(self.request)).order_by("-created_at", "-id")
 
+    @extend_schema(operation_id="referrals_list")
     def get(self, request: Request) -> Response:
         queryset = self.get_queryset()
         status_filter = request.query_params.get("status")
@@ -204,7 +212,7 @@ class ReferralListCreate(generics.GenericAPIView[Referral]):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(ReferralListOut(page, many=True).data)
 
-    @extend_schema(request=ReferralIn, responses={201: None})
+    @extend_schema(request=ReferralIn, responses={201: ReferralShortOut})
     def post(self, request: Request) -> Response:
         serializer = ReferralIn(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -217,11 +225,12 @@ class ReferralDetail(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, pk: int) -> Response:
         referral = referral_for_user(user=_user(request), pk=pk)
         return Response(referral_out(referral, _user(request)))
 
-    @extend_schema(request=ReferralIn)
+    @extend_schema(request=ReferralIn, responses={200: ReferralShortOut})
     def patch(self, request: Request, pk: int) -> Response:
         referral = referral_for_user(user=_user(request), pk=pk, action="referral.update")
         serializer = ReferralIn(data=request.data, partial=True)
@@ -235,7 +244,7 @@ class ReferralDetail(APIView):
 class ReferralSubmit(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: ReferralShortOut})
     def post(self, request: Request, pk: int) -> Response:
         referral = referral_for_user(user=_user(request), pk=pk, action="referral.submit")
         referral = services.referral_submit(referral=referral, by=_user(request))
@@ -249,7 +258,7 @@ class QuestionIn(serializers.Serializer):
 class ReferralRequestInfo(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=QuestionIn)
+    @extend_schema(request=QuestionIn, responses={200: ReferralShortOut})
     def post(self, request: Request, pk: int) -> Response:
         referral = referral_for_user(user=_user(request), pk=pk, action="referral.request_info")
         serializer = QuestionIn(data=request.data)
@@ -267,7 +276,7 @@ class CloseIn(serializers.Serializer):
 class ReferralClose(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=CloseIn)
+    @extend_schema(request=CloseIn, responses={200: ReferralShortOut})
     def post(self, request: Request, pk: int) -> Response:
         referral = referral_for_user(user=_user(request), pk=pk, action="referral.close")
         serializer = CloseIn(data=request.data)
@@ -285,7 +294,7 @@ class ExpertTableIn(serializers.Serializer):
 class ReferralExpertTable(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ExpertTableIn)
+    @extend_schema(request=ExpertTableIn, responses={200: ReferralShortOut})
     def post(self, request: Request, pk: int) -> Response:
         referral = referral_for_user(user=_user(request), pk=pk, action="referral.expert_table")
         serializer = ExpertTableIn(data=request.data)
@@ -299,7 +308,7 @@ class ReferralExpertTable(APIView):
 class ReferralStartMatching(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: ReferralShortOut})
     def post(self, request: Request, pk: int) -> Response:
         referral = referral_for_user(user=_user(request), pk=pk, action="referral.start_matching")
         referral = services.referral_start_matching(referral=referral, by=_user(request))
