@@ -239,7 +239,7 @@ class _History:
             code=self.code(day),
             youth=youth,
             referrer=referrer,
-            organisation_id=referrer.organisation_id,
+            organisation=referrer.organisation,  # type: ignore[misc]  # demo referrers have one
             legal_status="voluntary" if not secured else "secured_authorisation",
             current_situation="Woont thuis; de spanningen nemen toe.",
             school_name="Demo College",

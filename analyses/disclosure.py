@@ -124,9 +124,9 @@ def protect_table(
 class Pivot:
     row_keys: list[str]
     col_keys: list[str]
-    cells: dict[tuple[str, str], Shown]
-    row_totals: dict[str, Shown]
-    col_totals: dict[str, Shown]
+    cells: Mapping[tuple[str, str], Shown]
+    row_totals: Mapping[str, Shown]
+    col_totals: Mapping[str, Shown]
     grand_total: Shown
 
 

@@ -48,8 +48,8 @@ def reports_rebuild(*, run: ReportRun | None = None) -> ReportRun:
             for name, build in builders.BUILDERS.items():
                 rows = build(context)
                 model = REPORT_MODELS[name]
-                model.objects.using("default").all().delete()
-                model.objects.using("default").bulk_create(rows, batch_size=1000)
+                model._default_manager.using("default").all().delete()
+                model._default_manager.using("default").bulk_create(rows, batch_size=1000)
                 detail[name] = len(rows)
     except Exception as exc:
         run.state = ReportRun.State.FAILED

@@ -1,6 +1,7 @@
 """Role matrix, nothing identifying for the analyst, constant query counts."""
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -35,8 +36,8 @@ def built(make_referral: Callable[..., Referral]) -> list[Referral]:
 
 @pytest.mark.parametrize("role", ["analyst", "coordinator"])
 def test_allowed_roles_get_every_page_and_endpoint(
-    cast: Cast, built: list[Referral], role: str, api_client_for
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, built: list[Referral], role: str, api_client_for: Any
+) -> None:
     client = Client()
     client.force_login(getattr(cast, role))
     for url in PAGES:
@@ -49,7 +50,7 @@ def test_allowed_roles_get_every_page_and_endpoint(
 
 
 @pytest.mark.parametrize("role", ["referrer", "referrer2", "provider_a", "admin"])
-def test_other_roles_get_404(cast: Cast, role: str, api_client_for) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_get_404(cast: Cast, role: str, api_client_for: Any) -> None:
     client = Client()
     client.force_login(getattr(cast, role))
     for url in PAGES:
@@ -60,14 +61,14 @@ def test_other_roles_get_404(cast: Cast, role: str, api_client_for) -> None:  # 
     assert api.post("/api/v1/reports/rebuild/").status_code == 404
 
 
-def test_anonymous_gets_401(api_client_for) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_gets_401(api_client_for: Any) -> None:
     for url in API:
         assert api_client_for(None).get(url).status_code == 401
 
 
 def test_analyst_sees_nothing_identifying(
-    cast: Cast, built: list[Referral], api_client_for
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, built: list[Referral], api_client_for: Any
+) -> None:
     client = Client()
     client.force_login(cast.analyst)
     bodies = [client.get(url).content.decode() for url in PAGES]
@@ -86,7 +87,7 @@ def test_analyst_sees_nothing_identifying(
 def test_query_counts_are_constant(
     cast: Cast,
     make_referral: Callable[..., Referral],
-    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+    django_assert_max_num_queries: Any,
 ) -> None:
     client = Client()
     client.force_login(cast.analyst)
