@@ -22,16 +22,19 @@ def audit_record(
     object_type: str = "",
     object_id: object = "",
     allowed: bool = True,
+    system: str = "",
 ) -> AuditEntry:
     """Write one audit entry: who, in which role and organisation, did what, with what outcome.
 
     Runs inside the caller's transaction, so a change and its audit row commit together.
     A refused attempt is recorded (allowed=False) by the caller after the refused action has
-    rolled back, so that the refusal row itself is kept.
+    rolled back, so that the refusal row itself is kept. A background job passes no user and
+    names itself in `system` ("retention"), so the trail says which job acted.
     """
+    anonymous = f"systeem: {system}" if system else "anoniem"
     return AuditEntry.objects.create(
         user=user if user is not None and user.pk else None,
-        username=user.get_username() if user is not None and user.pk else "anoniem",
+        username=user.get_username() if user is not None and user.pk else anonymous,
         role=getattr(user, "role", "") or "",
         organisation=str(user.organisation) if user is not None and user.organisation_id else "",
         action=action,

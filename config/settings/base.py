@@ -341,3 +341,10 @@ CELERY_BEAT_SCHEDULE["analyses-rebuild-reports"] = {
 # "Hard to place": this many refusals, or this many days without a placement.
 HARD_TO_PLACE_REFUSALS = int(os.environ.get("HARD_TO_PLACE_REFUSALS", "3"))
 HARD_TO_PLACE_DAYS = int(os.environ.get("HARD_TO_PLACE_DAYS", "60"))
+
+# retention: identifying youth data of referrals closed this many months ago is erased nightly.
+RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
+CELERY_BEAT_SCHEDULE["referrals-retention-erase"] = {
+    "task": "referrals.tasks.erase_expired_identities",
+    "schedule": crontab(hour=3, minute=15),
+}
