@@ -2,6 +2,8 @@
 
 from collections.abc import Mapping, Sequence
 
+from django.http import Http404
+
 
 class DomainError(Exception):
     """Base of the errors a service raises on purpose."""
@@ -15,8 +17,10 @@ class Conflict(DomainError):
         self.message = message
 
 
-class NotFound(DomainError):
-    """The object does not exist or lies outside the caller's scope (HTTP 404)."""
+class NotFound(DomainError, Http404):
+    """The object does not exist or lies outside the caller's scope (HTTP 404).
+
+    An Http404 too, so that browser views answer 404 without translating it."""
 
 
 class ValidationFailed(DomainError):

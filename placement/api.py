@@ -14,13 +14,14 @@ from rest_framework.views import APIView
 from accounts.models import Role, User
 from accounts.permissions import has_role
 from capacity.models import Location
-from config.errors import NotFound
 from placement import services
 from placement.models import Offer, Placement
 from placement.selectors import (
     accepted_youth_identity_for,
     candidates_for_referral,
+    offer_for_user,
     offers_for_user,
+    placement_for_user,
     placements_for_user,
 )
 from referrals.models import Referral
@@ -442,10 +443,7 @@ class OfferDetailView(RetrieveAPIView):
 
 
 def _provider_offer(request: Request, offer_id: int) -> Offer:
-    offer = offers_for_user(user=_user(request)).filter(pk=offer_id).first()
-    if offer is None:
-        raise NotFound
-    return offer
+    return offer_for_user(user=_user(request), pk=offer_id)
 
 
 class OfferAcceptView(APIView):
@@ -480,9 +478,7 @@ class OfferWithdrawView(APIView):
     @extend_schema(request=ReasonSerializer, responses={200: OfferSerializer})
     def post(self, request: Request, offer_id: int) -> Response:
         user = _user(request)
-        offer = offers_for_user(user=user).filter(pk=offer_id).first()
-        if offer is None:
-            raise NotFound
+        offer = offer_for_user(user=user, pk=offer_id)
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         offer = services.offer_withdraw(offer=offer, by=user, reason=data.validated_data["reason"])
@@ -498,9 +494,7 @@ class OfferPlaceView(APIView):
     @extend_schema(request=PlaceSerializer, responses={201: PlacementSerializer})
     def post(self, request: Request, offer_id: int) -> Response:
         user = _user(request)
-        offer = offers_for_user(user=user).filter(pk=offer_id).first()
-        if offer is None:
-            raise NotFound
+        offer = offer_for_user(user=user, pk=offer_id)
         data = PlaceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         school = data.validated_data["school"]
@@ -533,9 +527,7 @@ class PlacementEndView(APIView):
     @extend_schema(request=EndSerializer, responses={200: PlacementSerializer})
     def post(self, request: Request, placement_id: int) -> Response:
         user = _user(request)
-        placement = placements_for_user(user=user).filter(pk=placement_id).first()
-        if placement is None:
-            raise NotFound
+        placement = placement_for_user(user=user, pk=placement_id)
         data = EndSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         end_date: date = data.validated_data["end_date"]

@@ -198,6 +198,14 @@ def offers_for_user(*, user: User) -> QuerySet[Offer]:
     return base.none()
 
 
+def offer_for_user(*, user: User, pk: int) -> Offer:
+    """One offer in the user's scope, else NotFound (404, existence not revealed)."""
+    offer = offers_for_user(user=user).filter(pk=pk).first()
+    if offer is None:
+        raise NotFound
+    return offer
+
+
 def placements_for_user(*, user: User) -> QuerySet[Placement]:
     base = Placement.objects.select_related("location", "provider", "referral")
     if user.role == Role.PROVIDER and user.organisation_id:
@@ -207,6 +215,13 @@ def placements_for_user(*, user: User) -> QuerySet[Placement]:
             referral__youth__municipality__region__organisations=user.organisation_id
         )
     return base.none()
+
+
+def placement_for_user(*, user: User, pk: int) -> Placement:
+    placement = placements_for_user(user=user).select_related("next_referral").filter(pk=pk).first()
+    if placement is None:
+        raise NotFound
+    return placement
 
 
 def provider_has_open_offer(*, referral: Referral) -> bool:

@@ -22,7 +22,9 @@ from placement.models import Offer, Placement
 from placement.selectors import (
     accepted_youth_identity_for,
     candidates_for_referral,
+    offer_for_user,
     offers_for_user,
+    placement_for_user,
     placements_for_user,
 )
 from referrals.models import Referral
@@ -144,9 +146,7 @@ def referral_wait(request: HttpRequest, referral_id: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
     user = _user(request)
-    offer = offers_for_user(user=user).filter(pk=offer_id).first()
-    if offer is None:
-        raise Http404
+    offer = offer_for_user(user=user, pk=offer_id)
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
@@ -186,9 +186,7 @@ def offer_inbox(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PROVIDER)
 def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
     user = _user(request)
-    offer = offers_for_user(user=user).filter(pk=offer_id).first()
-    if offer is None:
-        raise Http404
+    offer = offer_for_user(user=user, pk=offer_id)
     refuse_form = RefuseForm()
     status = 200
     if request.method == "POST":
@@ -248,8 +246,8 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
 @role_required(Role.COORDINATOR, Role.PROVIDER)
 def placement_record(request: HttpRequest, offer_id: int) -> HttpResponse:
     user = _user(request)
-    offer = offers_for_user(user=user).filter(pk=offer_id).first()
-    if offer is None or offer.status != Offer.Status.ACCEPTED:
+    offer = offer_for_user(user=user, pk=offer_id)
+    if offer.status != Offer.Status.ACCEPTED:
         raise Http404
     form = PlaceForm(request.POST or None, initial={"school_name": offer.referral.school_name})
     if request.method == "POST" and form.is_valid():
@@ -297,14 +295,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.COORDINATOR, Role.PROVIDER)
 def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
     user = _user(request)
-    placement = (
-        placements_for_user(user=user)
-        .select_related("next_referral")
-        .filter(pk=placement_id)
-        .first()
-    )
-    if placement is None:
-        raise Http404
+    placement = placement_for_user(user=user, pk=placement_id)
     form = EndForm(request.POST or None, initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
