@@ -168,14 +168,26 @@ def _review(
     request: HttpRequest, referral: Referral, problems: dict[str, list[str]]
 ) -> HttpResponse:
     step_of = {}
+    field_of: dict[str, str] = {}
     for name, label, form_class in STEPS:
-        for path in form_class.paths:
+        for path, field_name in form_class.paths.items():
             step_of[path] = (name, label)
+            field_of[path] = field_name
     listed = []
     for path, texts in problems.items():
         key = path if path in step_of else ".".join(path.split(".")[:2])
         name, label = step_of.get(key, ("youth", STEPS[0][1]))
-        listed.append({"path": path, "messages": texts, "step": name, "step_label": label})
+        # The link lands on the field itself (Django's id_<name>), not just on its step.
+        field = field_of.get(key, "")
+        listed.append(
+            {
+                "path": path,
+                "messages": texts,
+                "step": name,
+                "step_label": label,
+                "anchor": f"#id_{field}" if field else "",
+            }
+        )
     return render(
         request,
         "referrals/edit.html",

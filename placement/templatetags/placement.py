@@ -97,6 +97,7 @@ def placement_home_panel(context: template.Context) -> dict[str, Any]:
         )
         data.update(
             referrals_for_user(user=user).aggregate(
+                new_requests=Count("pk", filter=Q(status=Referral.Status.SUBMITTED)),
                 waiting=Count("pk", filter=Q(status=Referral.Status.WAITING)),
                 matching=Count("pk", filter=Q(status=Referral.Status.MATCHING)),
                 accepted=Count("pk", filter=Q(status=Referral.Status.ACCEPTED)),
