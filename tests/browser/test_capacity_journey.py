@@ -6,6 +6,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from capacity.models import Location
+from tests.browser.axe import check_a11y
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD, LocationFactory
@@ -57,6 +58,7 @@ def test_provider_clicks_plus_and_minus_and_the_coordinator_sees_it(
     expect(
         page.get_by_test_id(f"location-{location.pk}").get_by_test_id("row-notice")
     ).to_contain_text("Bevestigd")
+    check_a11y(page)
     screenshot(page, "capacity-provider-my-locations")
     page.get_by_role("button", name="Alles bevestigen").click()
     expect(page.get_by_role("status").first).to_contain_text("bevestigd")
@@ -79,6 +81,7 @@ def test_provider_clicks_plus_and_minus_and_the_coordinator_sees_it(
         coordinator_page.get_by_label("Alleen met vrije plaatsen").check()
         coordinator_page.get_by_label("Zorgvorm").select_option("treatment_group")
         expect(coordinator_page.get_by_test_id("totals")).to_contain_text("behandelgroep")
+        check_a11y(coordinator_page)
         screenshot(coordinator_page, "capacity-coordinator-overview")
     finally:
         context.close()

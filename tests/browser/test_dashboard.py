@@ -5,6 +5,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from analyses.services import reports_rebuild
+from tests.browser.axe import check_a11y
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
@@ -24,6 +25,7 @@ def test_analyst_sees_charts_and_downloads_csv(
     for chart in ("chart-refusals", "chart-occupancy", "chart-replacements"):
         expect(page.get_by_test_id(chart)).to_have_attribute("data-drawn", "true")
     expect(page.get_by_test_id("built-at")).to_contain_text("Gebouwd op")
+    check_a11y(page)
     screenshot(page, "analyses-dashboard")
     with page.expect_download() as download:
         page.get_by_test_id("export-refusal-reasons").click()

@@ -9,6 +9,7 @@ from pytest_django.live_server_helper import LiveServer
 from capacity.models import Location
 from placement.models import Offer, Placement
 from referrals.models import Referral
+from tests.browser.axe import check_a11y
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
@@ -41,6 +42,7 @@ def test_offer_refuse_next_accept_place_and_replace(
     candidates = coordinator.get_by_test_id("candidates")
     expect(candidates.locator("li").first).to_contain_text("Groep A")
     expect(candidates.locator("li").first).to_contain_text("Zorgvorm: 1e keuze")
+    check_a11y(coordinator)
     screenshot(coordinator, "offers-1-matching")
     candidates.locator("li").first.get_by_role("button", name="Voorstel anoniem versturen").click()
     expect(
@@ -58,6 +60,7 @@ def test_offer_refuse_next_accept_place_and_replace(
     html = provider_a.content()
     for canary in CANARY_STRINGS:
         assert canary not in html, canary
+    check_a11y(provider_a)
     screenshot(provider_a, "offers-2-provider-anonymised")
     provider_a.get_by_label("Reden van weigering").select_option("group_composition")
     provider_a.get_by_role("button", name="Weigeren met deze reden").click()
@@ -79,6 +82,7 @@ def test_offer_refuse_next_accept_place_and_replace(
     expect(provider_b.get_by_test_id("identity")).to_contain_text("Quirijnsdochter")
     location_b.refresh_from_db()
     assert (location_b.free_places, location_b.held_places) == (1, 1)
+    check_a11y(provider_b)
     screenshot(provider_b, "offers-3-accepted-identity")
 
     # The coordinator records the placement with its school arrangement ...
@@ -90,6 +94,7 @@ def test_offer_refuse_next_accept_place_and_replace(
     coordinator.get_by_label("Wie betaalt het vervoer").select_option("municipality")
     coordinator.get_by_role("button", name="Plaatsing vastleggen").click()
     expect(coordinator.get_by_test_id("placement-status")).to_have_text("actief")
+    check_a11y(coordinator)
     screenshot(coordinator, "offers-4-placement")
 
     # ... and later ends it with a re-placement: a new, linked referral appears.
@@ -103,4 +108,5 @@ def test_offer_refuse_next_accept_place_and_replace(
     )
     location_b.refresh_from_db()
     assert (location_b.free_places, location_b.held_places) == (2, 0)
+    check_a11y(coordinator)
     screenshot(coordinator, "offers-5-replacement")
