@@ -52,6 +52,16 @@ def _provider_staff(provider_id: int) -> list[User]:
     return list(User.objects.filter(role=Role.PROVIDER, is_active=True, organisation=provider_id))
 
 
+def _audit_offer(*, by: User, action: str, offer: Offer) -> None:
+    audit_record(
+        user=by,
+        action=action,
+        referral_id=offer.referral_id,
+        object_type="offer",
+        object_id=offer.pk,
+    )
+
+
 def _ensure_coordinator_scope(*, referral: Referral, by: User) -> Referral:
     if by.role != Role.COORDINATOR:
         raise NotFound
@@ -122,13 +132,7 @@ def offer_send(
         raise Conflict(_("Er staat al een voorstel open voor dit verzoek.")) from exc
     if referral.status != Referral.Status.OFFERED:
         referral_transition(referral=referral, to=Referral.Status.OFFERED, by=by)
-    audit_record(
-        user=by,
-        action="offer.send",
-        referral_id=referral.pk,
-        object_type="offer",
-        object_id=offer.pk,
-    )
+    _audit_offer(by=by, action="offer.send", offer=offer)
     notify(
         recipients=_provider_staff(location.provider_id),
         kind="offer.new",
@@ -156,13 +160,7 @@ def offer_accept(*, offer: Offer, by: User) -> Offer:
     offer.save(update_fields=["status", "answered_at", "answered_by"])
     referral = Referral.objects.select_for_update().get(pk=offer.referral_id)
     referral_transition(referral=referral, to=Referral.Status.ACCEPTED, by=by)
-    audit_record(
-        user=by,
-        action="offer.accept",
-        referral_id=referral.pk,
-        object_type="offer",
-        object_id=offer.pk,
-    )
+    _audit_offer(by=by, action="offer.accept", offer=offer)
     notify(
         recipients=[*_coordinators_of(referral), referral.referrer],
         kind="offer.accepted",
@@ -197,13 +195,7 @@ def offer_refuse(*, offer: Offer, by: User, reason: str, explanation: str = "") 
         reason=reason,
         explanation=explanation,
     )
-    audit_record(
-        user=by,
-        action="offer.refuse",
-        referral_id=offer.referral_id,
-        object_type="offer",
-        object_id=offer.pk,
-    )
+    _audit_offer(by=by, action="offer.refuse", offer=offer)
     referral = offer.referral
     notify(
         recipients=_coordinators_of(referral),
@@ -231,13 +223,7 @@ def offer_withdraw(*, offer: Offer, by: User, reason: str) -> Offer:
         raise Conflict(_("Dit voorstel is niet meer open."))
     offer.withdraw_reason = reason[:500]
     _close_offer(offer=offer, status=Offer.Status.WITHDRAWN, by=by)
-    audit_record(
-        user=by,
-        action="offer.withdraw",
-        referral_id=offer.referral_id,
-        object_type="offer",
-        object_id=offer.pk,
-    )
+    _audit_offer(by=by, action="offer.withdraw", offer=offer)
     notify(
         recipients=_provider_staff(offer.provider_id),
         kind="offer.withdrawn",
