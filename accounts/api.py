@@ -1,4 +1,4 @@
-"""API of accounts: token sign-in, and the caller's own API tokens (list, revoke)."""
+"""API of accounts: token sign-in, who am I, and the caller's own API tokens (list, revoke)."""
 
 from typing import Any
 
@@ -144,3 +144,41 @@ class ApiTokenRevokeView(APIView):
         assert isinstance(user, User)
         api_token_revoke(user=user, token_id=token_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeOrganisationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    role = serializers.CharField(help_text=_("referrer, coordinator, provider, analyst of admin"))
+    organisation = MeOrganisationSerializer(allow_null=True)
+
+
+class MeView(APIView):
+    """GET /api/v1/auth/me/: who the caller is (user, role, organisation), for a client to
+    check its key. One small query at most; the benchmark uses it as its baseline."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        organisation = user.organisation
+        return Response(
+            {
+                "id": user.pk,
+                "username": user.username,
+                "role": user.role,
+                "organisation": (
+                    {"id": organisation.pk, "name": organisation.name, "kind": organisation.kind}
+                    if organisation
+                    else None
+                ),
+            }
+        )
