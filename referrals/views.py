@@ -1,6 +1,7 @@
 """Browser pages of referrals: the referrer's guided form and list, the coordinator's intake."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -16,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.models import Role, User
 from accounts.permissions import role_required
 from config.errors import Conflict, NotFound, ValidationFailed
+from config.sorting import sort_from
 from referrals import services
 from referrals.forms import (
     AnalysisForm,
@@ -44,6 +46,15 @@ STEPS: list[tuple[str, Any, type[StepForm]]] = [
 ]
 STEP_NAMES = [name for name, _label, _form in STEPS] + ["review"]
 
+# `?sort=` columns of the list; the coordinator sees the longest-unchanged first by default.
+LIST_COLUMNS = {
+    "code": ("code", "id"),
+    "status": ("status", "id"),
+    "since": ("status_changed_at", "id"),
+    "start": ("requested_start", "id"),
+}
+LIST_DEFAULT_SORT = {True: "since", False: "-since"}
+
 
 def _user(request: HttpRequest) -> User:
     user = request.user
@@ -62,18 +73,32 @@ def _get(request: HttpRequest, pk: int, action: str = "referral.read") -> Referr
 @role_required(Role.REFERRER, Role.COORDINATOR)
 def referral_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    context: dict[str, Any] = {"today": timezone.localdate()}
+    sort = sort_from(
+        request, LIST_COLUMNS, default=LIST_DEFAULT_SORT[user.role == Role.COORDINATOR]
+    )
+    status = request.GET.get("status", "")
+    context: dict[str, Any] = {
+        "today": timezone.localdate(),
+        "sort": sort.key,
+        "status_filter": status if status in Referral.Status.values else "",
+        "statuses": Referral.Status.choices,
+    }
+    listed = referrals_for_user(user=user)
     if user.role == Role.COORDINATOR:
-        context["intake"] = list(intake_for_coordinator(user=user)[:200])
-        in_progress = (
-            referrals_for_user(user=user)
-            .exclude(status__in=[Referral.Status.SUBMITTED, Referral.Status.CLOSED])
-            .order_by("status_changed_at", "id")
+        # The intake is a queue: oldest first, paged on its own.
+        context["intake_page"] = Paginator(intake_for_coordinator(user=user), 25).get_page(
+            request.GET.get("intake")
         )
-        context["page"] = Paginator(in_progress, 50).get_page(request.GET.get("page"))
-    else:
-        own = referrals_for_user(user=user).order_by("-status_changed_at", "-id")
-        context["page"] = Paginator(own, 50).get_page(request.GET.get("page"))
+        context["intake"] = context["intake_page"].object_list
+        listed = listed.exclude(status__in=[Referral.Status.SUBMITTED, Referral.Status.CLOSED])
+    if context["status_filter"]:
+        listed = listed.filter(status=context["status_filter"])
+    context["page"] = Paginator(listed.order_by(*sort.order_by), 50).get_page(
+        request.GET.get("page")
+    )
+    context["query"] = urlencode(
+        {k: v for k, v in (("sort", sort.key), ("status", context["status_filter"])) if v}
+    )
     return render(request, "referrals/list.html", context)
 
 

@@ -25,6 +25,7 @@ LABELS: dict[str, dict[str, str]] = {
     "risk": {k: str(v) for k, v in RiskFlag.choices},
     "legal": {k: str(v) for k, v in LegalStatus.choices},
     "refusal": {k: str(v) for k, v in RefusalReason.choices},
+    "status": {k: str(v) for k, v in Referral.Status.choices},
 }
 
 
