@@ -3,6 +3,7 @@ the privacy officer."""
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
 from accounts.models import AuditEntry, Role
@@ -29,6 +30,7 @@ class AuditEntryOut(serializers.ModelSerializer[AuditEntry]):
         ]
 
 
+@extend_schema(parameters=[OpenApiParameter("referral", int, required=True)])
 class AuditTrail(generics.ListAPIView[AuditEntry]):
     """The access trail of one referral. No write method exists: entries are append-only."""
 

@@ -13,6 +13,8 @@ from accounts.models import AuditEntry, Notification, User
 
 logger = logging.getLogger(__name__)
 
+BIGINT_MAX = 2**63 - 1
+
 
 def audit_record(
     *,
@@ -32,6 +34,10 @@ def audit_record(
     names itself in `system` ("retention"), so the trail says which job acted.
     """
     anonymous = f"systeem: {system}" if system else "anoniem"
+    if referral_id is not None and not 0 < referral_id <= BIGINT_MAX:
+        # A probe with an id no referral can have (found by the generated-input test: it
+        # made the refusal's own audit row fail with a 500). Keep the attempt, and the id.
+        object_type, object_id, referral_id = object_type or "referral", str(referral_id), None
     return AuditEntry.objects.create(
         user=user if user is not None and user.pk else None,
         username=user.get_username() if user is not None and user.pk else anonymous,
@@ -40,7 +46,7 @@ def audit_record(
         action=action,
         referral_id=referral_id,
         object_type=object_type,
-        object_id=str(object_id),
+        object_id=str(object_id)[:60],
         outcome=AuditEntry.Outcome.ALLOWED if allowed else AuditEntry.Outcome.REFUSED,
     )
 

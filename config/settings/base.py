@@ -348,3 +348,8 @@ CELERY_BEAT_SCHEDULE["referrals-retention-erase"] = {
     "task": "referrals.tasks.erase_expired_identities",
     "schedule": crontab(hour=3, minute=15),
 }
+# The error answers of CONTRACT.md (400/401/404/409) documented on every API operation.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "accounts.schema.add_error_responses",
+]

@@ -65,3 +65,17 @@ def test_a_probe_of_a_referral_that_does_not_exist_is_recorded(
 ) -> None:
     assert api_client_for(cast.referrer2).get("/api/v1/referrals/987654/").status_code == 404
     assert "referral.read" in refused(cast.referrer2, 987654)
+
+
+def test_a_probe_with_an_impossible_id_is_recorded_not_a_500(
+    cast: Cast, api_client_for: Callable[[User | None], APIClient]
+) -> None:
+    """Regression (found by tests/security/test_generated_input.py): an id beyond bigint made
+    the refusal's audit row fail and the API answer 500."""
+    huge = "8033429306436577394688"
+    client = api_client_for(cast.coordinator)
+    assert client.get(f"/api/v1/referrals/{huge}/").status_code == 404
+    response = client.post(f"/api/v1/referrals/{huge}/expert-table/", {"note": "x"}, format="json")
+    assert response.status_code == 404
+    entry = AuditEntry.objects.filter(user=cast.coordinator).latest("id")
+    assert (entry.referral_id, entry.object_id, entry.outcome) == (None, huge, "refused")
