@@ -30,5 +30,9 @@ test:
 	$(MAKE) install
 	bash scripts/with-services.sh bash scripts/checks.sh
 
+# The national-scale benchmark (issue 10): SIZE=small (CI, < 2 min), medium or large.
+bench: $(VENV)/.installed
+	SIZE=$(SIZE) bash scripts/bench.sh
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
