@@ -4,7 +4,9 @@ analyst exactly as on the dashboard."""
 from typing import Any
 
 from django.db import transaction
-from rest_framework import status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -37,12 +39,28 @@ def _pivot(pivot: Pivot) -> dict[str, Any]:
     }
 
 
+FILTER_PARAMETERS = [
+    OpenApiParameter("period", str, required=False),
+    OpenApiParameter("region", str, required=False),
+    OpenApiParameter("care_form", str, required=False),
+]
+
+
+class RebuildOut(serializers.Serializer):
+    run = serializers.IntegerField()
+    state = serializers.CharField()
+
+
 class ReportView(APIView):
+    """A report: `built_at`, the filters applied and the tables. For analysts, counts 1–4
+    are `"<5"` and totals or percentages that would reveal them are `"x"`."""
+
     permission_classes = PERMISSIONS
 
     def report(self, filters: selectors.Filters, disclosure: Disclosure) -> dict[str, Any]:
         raise NotImplementedError
 
+    @extend_schema(parameters=FILTER_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)
@@ -92,6 +110,7 @@ class KpisView(ReportView):
 class RebuildView(APIView):
     permission_classes = PERMISSIONS
 
+    @extend_schema(request=None, responses={202: RebuildOut})
     def post(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)

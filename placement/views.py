@@ -1,6 +1,7 @@
 """Browser pages of placement: matching, offers, the provider inbox, placements, waiting list."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from accounts.models import Role, User
 from accounts.permissions import role_required
 from capacity.models import Location
 from config.errors import Conflict, ValidationFailed
+from config.sorting import sort_from
 from placement import services
 from placement.forms import EndForm, PlaceForm, ReasonForm, RefuseForm, SendOfferForm, WaitForm
 from placement.models import Offer, Placement
@@ -29,6 +31,22 @@ from placement.selectors import (
 )
 from referrals.models import Referral
 from referrals.selectors import referral_for_user, referrals_for_user
+
+# `?sort=` columns of the provider's inbox and of the placements list.
+INBOX_COLUMNS = {
+    "code": ("referral__code", "id"),
+    "location": ("location__name", "id"),
+    "status": ("status", "id"),
+    "deadline": ("deadline", "id"),
+    "sent": ("sent_at", "id"),
+}
+PLACEMENT_COLUMNS = {
+    "code": ("referral__code", "id"),
+    "location": ("location__name", "id"),
+    "start": ("start_date", "id"),
+    "status": ("status", "id"),
+    "end": ("end_date", "id"),
+}
 
 
 def _user(request: HttpRequest) -> User:
@@ -170,14 +188,19 @@ def offer_inbox(request: HttpRequest) -> HttpResponse:
     offers = offers_for_user(user=_user(request))
     show = request.GET.get("toon", "open")
     if show == "open":
-        offers = offers.filter(status=Offer.Status.OPEN).order_by("deadline", "id")
-    else:
-        offers = offers.order_by("-sent_at", "-id")
-    page = Paginator(offers, 25).get_page(request.GET.get("page"))
+        offers = offers.filter(status=Offer.Status.OPEN)
+    sort = sort_from(request, INBOX_COLUMNS, default="deadline" if show == "open" else "-sent")
+    page = Paginator(offers.order_by(*sort.order_by), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "placement/inbox.html",
-        {"page": page, "show": show, "now": timezone.now(), "query": f"toon={show}"},
+        {
+            "page": page,
+            "show": show,
+            "sort": sort.key,
+            "now": timezone.now(),
+            "query": urlencode({"toon": show, "sort": sort.key}),
+        },
     )
 
 
@@ -275,17 +298,17 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("status", "")
     if show in Placement.Status.values:
         placements = placements.filter(status=show)
-    page = Paginator(placements.order_by("-start_date", "-id"), 25).get_page(
-        request.GET.get("page")
-    )
+    sort = sort_from(request, PLACEMENT_COLUMNS, default="-start")
+    page = Paginator(placements.order_by(*sort.order_by), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "placement/placements.html",
         {
             "page": page,
             "show": show,
+            "sort": sort.key,
             "statuses": Placement.Status.choices,
-            "query": f"status={show}",
+            "query": urlencode({"status": show, "sort": sort.key}),
         },
     )
 

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django import Settings as SettingsWrapper
 
 from accounts.models import AuditEntry, JobRun
 from capacity.models import Location

@@ -41,10 +41,10 @@ def _load() -> Any:
 
 schema = _load()
 ROLES = ["coordinator", "provider_a", "referrer"]
-EXAMPLES = 25  # with the coverage phase: about 6,000 requests in about 2 minutes
-# Known gaps in the schema, owned by their app: the status is checked here instead.
-# analyses: RebuildView answers 202 (CONTRACT.md) but its schema still says 200.
-UNDOCUMENTED = {("POST", "/api/v1/reports/rebuild/"): {202}}
+EXAMPLES = 20  # with the coverage phase: about 6,000 requests in about 3 minutes
+# Known gaps in the schema, owned by their app, as {(method, path): {status, …}}: a status
+# listed here is checked for "no 5xx" only. Empty: every answer is documented.
+UNDOCUMENTED: dict[tuple[str, str], set[int]] = {}
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,38 @@
+"""`?sort=` on the provider's inbox and the placements list (whitelisted columns only)."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from capacity.models import Location
+from placement import services
+from referrals.models import Referral
+from tests.conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def test_inbox_sorts_by_code_both_ways(
+    cast: Cast, make_referral: Callable[..., Referral], location_a: Location
+) -> None:
+    codes = []
+    for _ in range(3):
+        referral = make_referral()
+        services.offer_send(referral=referral, location=location_a, by=cast.coordinator)
+        codes.append(referral.code)
+    client = Client()
+    client.force_login(cast.provider_a)
+    html = client.get("/placement/voorstellen/?sort=code").content.decode()
+    assert sorted(codes, key=html.index) == sorted(codes)
+    assert 'aria-sort="ascending"' in html
+    html = client.get("/placement/voorstellen/?sort=-code&toon=alle").content.decode()
+    assert sorted(codes, key=html.index) == sorted(codes, reverse=True)
+    assert 'aria-sort="descending"' in html
+
+
+@pytest.mark.parametrize("sort", ["-start", "location", "end", "status", "code", "pk", "--x"])
+def test_placements_accept_any_sort_and_fall_back(cast: Cast, sort: str) -> None:
+    client = Client()
+    client.force_login(cast.coordinator)
+    assert client.get(f"/placement/plaatsingen/?sort={sort}").status_code == 200
