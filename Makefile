@@ -29,6 +29,8 @@ test:
 	bash scripts/system-deps.sh
 	$(MAKE) install
 	bash scripts/with-services.sh bash scripts/checks.sh
+	# The benchmark at its small size, so it never rots (figures only; bars are not a failure).
+	BENCH_OUT=test-artifacts/bench-small.json SIZE=small bash scripts/bench.sh
 
 # The national-scale benchmark (issue 10): SIZE=small (CI, < 2 min), medium or large.
 bench: $(VENV)/.installed
