@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SIZE ?= small
 
-.PHONY: run test bench install clean
+.PHONY: run test bench messages install clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test:
 # The national-scale benchmark (issue 10): SIZE=small (CI, < 2 min), medium or large.
 bench: $(VENV)/.installed
 	SIZE=$(SIZE) bash scripts/bench.sh
+
+# After adding or changing a user-facing text: collect it into the Dutch catalogue.
+messages: $(VENV)/.installed
+	bash scripts/messages.sh update
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -15,6 +15,7 @@ for f in found:
     print("%s:%s %s %s" % (f["filename"], f["line_number"], f["test_id"], f["issue_text"]), file=sys.stderr)
 print(len(found))') || true
 echo "bandit: ${bandit_high:-?} high-severity finding(s)"; [ "$bandit_high" = 0 ]
+echo "== Dutch translation catalogue"; bash scripts/messages.sh check
 echo "== makemigrations --check"; $PY manage.py makemigrations --check --dry-run
 echo "== deploy check (production settings)"
 DJANGO_SETTINGS_MODULE=config.settings.production \

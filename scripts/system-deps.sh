@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need (PostgreSQL, Redis, Chromium) when missing.
+# Install the Debian packages the tests need (PostgreSQL, Redis, Chromium, gettext) when missing.
 set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -10,6 +10,12 @@
   var palette = ["#01689b", "#e17000", "#39870c", "#a90061", "#8fcae7", "#ffb612", "#673327", "#42145f", "#007bc7"];
   var common = { animation: false, responsive: true };
 
+  // The series label comes translated from the template (data-series-label).
+  function label(id) {
+    var canvas = document.getElementById(id);
+    return canvas ? canvas.dataset.seriesLabel : "";
+  }
+
   function draw(id, config) {
     var canvas = document.getElementById(id);
     if (!canvas) {
@@ -24,7 +30,7 @@
     type: "bar",
     data: {
       labels: data.refusals.labels,
-      datasets: [{ label: "Weigeringen", data: data.refusals.values, backgroundColor: palette[0] }]
+      datasets: [{ label: label("chart-refusals"), data: data.refusals.values, backgroundColor: palette[0] }]
     },
     options: common
   });
@@ -42,7 +48,7 @@
     type: "line",
     data: {
       labels: data.replacements.labels,
-      datasets: [{ label: "Doorgeplaatst binnen 12 maanden (%)", data: data.replacements.values, borderColor: palette[1] }]
+      datasets: [{ label: label("chart-replacements"), data: data.replacements.values, borderColor: palette[1] }]
     },
     options: Object.assign({}, common, { scales: { y: { min: 0, title: { display: true, text: "%" } } } })
   });
