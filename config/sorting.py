@@ -19,7 +19,9 @@ def sort_from(request: HttpRequest, columns: Mapping[str, tuple[str, ...]], defa
     column = key.removeprefix("-")
     if column not in columns:
         key, column = default, default.removeprefix("-")
-    sign = "-" if key.startswith("-") else ""
-    # The tie-breakers keep the order stable across pages; only the first field flips.
+    # The tie-breakers keep the order stable across pages; only the first field flips (a
+    # column may itself run descending, e.g. days waited on a timestamp).
     first, *rest = columns[column]
-    return Sort(key=key, order_by=[sign + first, *rest])
+    if key.startswith("-"):
+        first = first.removeprefix("-") if first.startswith("-") else "-" + first
+    return Sort(key=key, order_by=[first, *rest])

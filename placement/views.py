@@ -40,6 +40,11 @@ INBOX_COLUMNS = {
     "deadline": ("deadline", "id"),
     "sent": ("sent_at", "id"),
 }
+# "waited" runs on days waited: ascending is the shortest wait, so the newest status change.
+WAITING_COLUMNS = {
+    "code": ("code", "id"),
+    "waited": ("-status_changed_at", "id"),
+}
 PLACEMENT_COLUMNS = {
     "code": ("referral__code", "id"),
     "location": ("location__name", "id"),
@@ -363,10 +368,19 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         referrals_for_user(user=_user(request))
         .filter(status=Referral.Status.WAITING)
         .select_related("current_analysis", "youth__municipality")
-        .order_by("status_changed_at", "id")
     )
-    page = Paginator(waiting, 25).get_page(request.GET.get("page"))
-    return render(request, "placement/waiting_list.html", {"page": page, "now": timezone.now()})
+    sort = sort_from(request, WAITING_COLUMNS, default="-waited")
+    page = Paginator(waiting.order_by(*sort.order_by), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "placement/waiting_list.html",
+        {
+            "page": page,
+            "sort": sort.key,
+            "now": timezone.now(),
+            "query": urlencode({"sort": sort.key}),
+        },
+    )
 
 
 BOARD_STATUSES = [

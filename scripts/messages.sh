@@ -22,6 +22,7 @@ count() { msgfmt --statistics -o /dev/null "$1" 2>&1; }
 case "${1:-check}" in
   update)
     collect
+    msgattrib --clear-fuzzy --empty "$PO" -o "$PO"  # a guessed (fuzzy) match is no text
     msgen "$PO" -o "$PO"
     msgfmt --check -o "$DIR/django.mo" "$PO"
     echo "catalogue: $(count "$PO")"

@@ -1,9 +1,11 @@
 """`?sort=` on the provider's inbox and the placements list (whitelisted columns only)."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from capacity.models import Location
 from placement import services
@@ -36,3 +38,29 @@ def test_placements_accept_any_sort_and_fall_back(cast: Cast, sort: str) -> None
     client = Client()
     client.force_login(cast.coordinator)
     assert client.get(f"/placement/plaatsingen/?sort={sort}").status_code == 200
+
+
+def test_waiting_list_sorts_longest_wait_first_and_by_code(
+    cast: Cast, make_referral: Callable[..., Referral]
+) -> None:
+    referrals = []
+    for days in (3, 30, 10):
+        referral = make_referral()
+        services.referral_wait(
+            referral=referral, interim_support="Thuisbegeleiding.", by=cast.coordinator
+        )
+        Referral.objects.filter(pk=referral.pk).update(
+            status_changed_at=timezone.now() - timedelta(days=days)
+        )
+        referrals.append(referral)
+    client = Client()
+    client.force_login(cast.coordinator)
+    html = client.get("/placement/wachtlijst/").content.decode()
+    by_wait = [referrals[1].code, referrals[2].code, referrals[0].code]
+    assert sorted(by_wait, key=html.index) == by_wait
+    assert 'aria-sort="descending"' in html
+    html = client.get("/placement/wachtlijst/?sort=waited").content.decode()
+    assert sorted(by_wait, key=html.index) == by_wait[::-1]
+    html = client.get("/placement/wachtlijst/?sort=-code").content.decode()
+    codes = sorted((r.code for r in referrals), reverse=True)
+    assert sorted(codes, key=html.index) == codes
