@@ -112,3 +112,33 @@ def test_key_pages_on_a_narrow_screen(
         screenshot(page, name)
         assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at 375px"
         page.context.close()
+
+
+def test_keyboard_focus_is_always_visible(
+    browser: Browser, live_server: LiveServer, cast: Cast, referral: Referral
+) -> None:
+    """Tab through the first elements of a page with links, buttons and form fields: each
+    focused element draws an outline of at least 2 px (WCAG 2.4.7)."""
+    base = live_server.url
+    page = new_page(browser)
+    sign_in(page, base, "coordinator", TEST_PASSWORD)
+    page.goto(f"{base}/placement/verzoeken/{referral.pk}/matching/")
+    seen = set()
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                const style = getComputedStyle(el);
+                return {
+                    tag: el.tagName, text: (el.textContent || el.name || "").trim().slice(0, 40),
+                    outline: style.outlineStyle, width: parseFloat(style.outlineWidth) || 0,
+                };
+            }"""
+        )
+        if focused["tag"] == "BODY":
+            continue
+        seen.add(focused["tag"])
+        assert focused["outline"] != "none" and focused["width"] >= 2, focused
+    assert {"A", "BUTTON"} <= seen, seen
+    page.context.close()
