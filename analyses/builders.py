@@ -1,16 +1,18 @@
 # ruff: noqa: S608
 # SQL is assembled only from constants and analyses.sql snippets; values are parameters.
-"""The report builders: each reads the event tables with aggregate SQL and returns the rows of
-its report (unsaved). `analyses.services.reports_rebuild` stores them in one transaction.
+"""The report builders: each turns the event tables into the rows of its report as ONE
+aggregate SELECT (a `Report`); `analyses.services.reports_rebuild` stores them in one
+transaction, with INSERT … SELECT when it reads and writes the same database.
 
 Read only through the connection of `report_read_alias()` (a replica when configured). The
 figures depend only on the data and on `as_of` (a date), so two rebuilds on the same day
-give identical rows. Python only merges the aggregate results of a few queries.
+give identical rows. Everything is computed in SQL; Python only assembles the statements.
+The per-referral and per-offer facts that several reports share are computed once per
+rebuild into a temporary table when the connection allows it (`Context.staged`).
 """
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -18,17 +20,6 @@ from django.conf import settings
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from analyses.models import (
-    ChainRow,
-    KpiRow,
-    NeedMatrixRow,
-    OccupancyRow,
-    ProviderResponseRow,
-    RefusalRow,
-    ReplacementRow,
-    ReportRow,
-    UnmetNeedRow,
-)
 from analyses.sql import Dialect, median, periodised
 
 WAITING_STATUSES = "('submitted', 'needs_info', 'matching', 'offered', 'waiting')"
@@ -36,11 +27,24 @@ REFUSED = "('refused', 'expired')"
 
 
 @dataclass(frozen=True)
+class Report:
+    """A SELECT giving the rows of one report: its columns are `columns`, in that order
+    (every model field but `id` and `built_at`)."""
+
+    columns: tuple[str, ...]
+    sql: str
+    params: Sequence[Any] = ()
+
+
+@dataclass
 class Context:
     cursor: CursorWrapper
     dialect: Dialect
     as_of: date
     built_at: datetime
+    # True when `cursor` may create temporary tables (it is the writing connection).
+    staged: bool = False
+    stages: dict[str, str] = field(default_factory=dict)
 
     @property
     def hard_refusals(self) -> int:
@@ -50,30 +54,36 @@ class Context:
     def hard_days(self) -> int:
         return int(getattr(settings, "HARD_TO_PLACE_DAYS", 60))
 
+    def source(self, name: str, sql: str) -> str:
+        """A CTE `name` holding the rows of `sql` (a query without parameters): read from a
+        temporary table made on first use when staged, else computed in the statement."""
+        if not self.staged:
+            return f"{name} AS ({sql})"
+        if name not in self.stages:
+            table = f"analyses_stage_{name}"
+            self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            self.cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}")
+            self.stages[name] = table
+        return f"{name} AS (SELECT * FROM {self.stages[name]})"
 
-def _fetch(ctx: Context, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    ctx.cursor.execute(sql, list(params))
-    names = [column[0] for column in ctx.cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in ctx.cursor.fetchall()]
+    def drop_stages(self) -> None:
+        for table in self.stages.values():
+            self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        self.stages.clear()
 
 
-def _num(value: Any) -> float | None:
-    return None if value is None else round(float(value), 2)
-
-
-def _referral_facts(ctx: Context) -> tuple[str, list[Any]]:
+def _referral_facts(ctx: Context) -> str:
     """CTEs ending in `pr`: one row per submitted referral per period/region level."""
     d = ctx.dialect
-    as_of = d.date_param()
-    sql = f"""
-    WITH fs AS (
-        SELECT referral_id, MIN(at) AS first_at FROM referrals_referralevent
-        WHERE to_status = 'submitted' GROUP BY referral_id
-    ), pe AS (
-        SELECT referral_id, MIN(at) AS placed_at FROM referrals_referralevent
-        WHERE to_status = 'placed' GROUP BY referral_id
-    ), we AS (
-        SELECT DISTINCT referral_id FROM referrals_referralevent WHERE to_status = 'waiting'
+    as_of = d.date_literal(ctx.as_of)
+    refusals, days = int(ctx.hard_refusals), int(ctx.hard_days)
+    facts = f"""
+    WITH ev AS (
+        SELECT referral_id,
+               MIN(CASE WHEN to_status = 'submitted' THEN at END) AS first_at,
+               MIN(CASE WHEN to_status = 'placed' THEN at END) AS placed_at,
+               MAX(CASE WHEN to_status = 'waiting' THEN 1 ELSE 0 END) AS ever_waited
+        FROM referrals_referralevent GROUP BY referral_id
     ), latest AS (
         SELECT referral_id, to_status FROM (
             SELECT referral_id, to_status,
@@ -86,10 +96,7 @@ def _referral_facts(ctx: Context) -> tuple[str, list[Any]]:
         FROM placement_offer GROUP BY referral_id
     ), base AS (
         SELECT r.id,
-               {as_of} AS as_of,
-               CAST(%s AS INTEGER) AS hard_refusals,
-               CAST(%s AS INTEGER) AS hard_days,
-               {d.day("COALESCE(fs.first_at, r.submitted_at)")} AS d,
+               {d.day("COALESCE(ev.first_at, r.submitted_at)")} AS d,
                COALESCE(rg.code, '') AS reg,
                COALESCE({d.json_first("ea.needed_care_forms")}, '') AS care_form,
                {d.json_key("ea.needed_expertise")} AS expertise,
@@ -97,17 +104,17 @@ def _referral_facts(ctx: Context) -> tuple[str, list[Any]]:
                y.birth_date AS birth_date,
                CASE WHEN p.id IS NULL THEN 0 ELSE 1 END AS placed,
                COALESCE(l.care_form, '') AS delivered,
-               COALESCE({d.day("pe.placed_at")}, p.start_date) AS placed_day,
+               COALESCE({d.day("ev.placed_at")}, p.start_date) AS placed_day,
                {d.day("r.closed_at")} AS closed_day,
                COALESCE(latest.to_status, r.status) AS status_now,
                r.close_outcome AS close_outcome,
-               CASE WHEN we.referral_id IS NULL THEN 0 ELSE 1 END AS ever_waited,
+               COALESCE(ev.ever_waited, 0) AS ever_waited,
                COALESCE(oc.offers, 0) AS offers,
                COALESCE(oc.refusals, 0) AS refusals,
                CASE WHEN EXISTS (
                    SELECT 1 FROM referrals_explanatoryanalysis a
                    WHERE a.referral_id = r.id
-                     AND a.created_at <= COALESCE(fs.first_at, r.submitted_at)
+                     AND a.created_at <= COALESCE(ev.first_at, r.submitted_at)
                      AND a.completed_on IS NOT NULL AND a.problems <> '' AND a.needs <> ''
                      AND a.explaining_factors <> ''
                      AND {d.json_length("a.needed_care_forms")} > 0
@@ -119,49 +126,46 @@ def _referral_facts(ctx: Context) -> tuple[str, list[Any]]:
         LEFT JOIN referrals_explanatoryanalysis ea ON ea.id = r.current_analysis_id
         LEFT JOIN placement_placement p ON p.referral_id = r.id
         LEFT JOIN capacity_location l ON l.id = p.location_id
-        LEFT JOIN fs ON fs.referral_id = r.id
-        LEFT JOIN pe ON pe.referral_id = r.id
-        LEFT JOIN we ON we.referral_id = r.id
+        LEFT JOIN ev ON ev.referral_id = r.id
         LEFT JOIN latest ON latest.referral_id = r.id
         LEFT JOIN oc ON oc.referral_id = r.id
-        WHERE COALESCE(fs.first_at, r.submitted_at) IS NOT NULL
-    ), facts AS (
-        SELECT b.*,
-               CASE WHEN b.birth_date IS NULL THEN 'unknown'
-                    WHEN {d.age("b.birth_date", "b.d")} < 12 THEN '0-11'
-                    WHEN {d.age("b.birth_date", "b.d")} < 16 THEN '12-15'
-                    WHEN {d.age("b.birth_date", "b.d")} < 18 THEN '16-17'
-                    ELSE '18+' END AS age_band,
-               CASE WHEN b.status_now IN {WAITING_STATUSES} THEN 1 ELSE 0 END AS waiting_now,
-               CASE WHEN b.status_now IN {WAITING_STATUSES}
-                    THEN {d.days("b.d", "b.as_of")} END AS days_waiting_now,
-               CASE WHEN b.placed = 1 THEN {d.days("b.d", "b.placed_day")} END AS days_to_placement,
-               CASE WHEN b.refusals >= b.hard_refusals
-                      OR {d.days("b.d", "COALESCE(b.placed_day, b.closed_day, b.as_of)")}
-                         >= b.hard_days
-                    THEN 1 ELSE 0 END AS hard,
-               CASE WHEN b.status_now IN {WAITING_STATUSES} AND b.birth_date IS NOT NULL
-                         AND {d.age("b.birth_date", "b.as_of")} >= 17
-                    THEN 1 ELSE 0 END AS waiting_17_plus
-        FROM base b
-    ), pr AS (
-        {periodised(d, "facts")}
+        WHERE COALESCE(ev.first_at, r.submitted_at) IS NOT NULL
     )
+    SELECT b.*, {d.quarter("b.d")} AS q, {d.month("b.d")} AS m,
+           CASE WHEN b.birth_date IS NULL THEN 'unknown'
+                WHEN {d.age("b.birth_date", "b.d")} < 12 THEN '0-11'
+                WHEN {d.age("b.birth_date", "b.d")} < 16 THEN '12-15'
+                WHEN {d.age("b.birth_date", "b.d")} < 18 THEN '16-17'
+                ELSE '18+' END AS age_band,
+           CASE WHEN b.status_now IN {WAITING_STATUSES} THEN 1 ELSE 0 END AS waiting_now,
+           CASE WHEN b.status_now IN {WAITING_STATUSES}
+                THEN {d.days("b.d", as_of)} END AS days_waiting_now,
+           CASE WHEN b.placed = 1 THEN {d.days("b.d", "b.placed_day")} END AS days_to_placement,
+           CASE WHEN b.refusals >= {refusals}
+                  OR {d.days("b.d", f"COALESCE(b.placed_day, b.closed_day, {as_of})")} >= {days}
+                THEN 1 ELSE 0 END AS hard,
+           CASE WHEN b.status_now IN {WAITING_STATUSES} AND b.birth_date IS NOT NULL
+                     AND {d.age("b.birth_date", as_of)} >= 17
+                THEN 1 ELSE 0 END AS waiting_17_plus
+    FROM base b
     """
-    # The only parameters, carried as columns of `base` so each appears once.
-    params = [d.date_value(ctx.as_of), ctx.hard_refusals, ctx.hard_days]
-    return sql, params
+    return f"""WITH {ctx.source("facts", facts)},
+    pr AS ({periodised(d, "facts", precomputed=True)})"""
 
 
 PROFILE = ["period", "region", "care_form", "expertise", "age_band", "secured"]
 
 
-def build_unmet_need(ctx: Context) -> list[ReportRow]:
-    facts, params = _referral_facts(ctx)
+def _on(left: str, right: str, keys: Sequence[str]) -> str:
+    return " AND ".join(f"{left}.{k} = {right}.{k}" for k in keys)
+
+
+def build_unmet_need(ctx: Context) -> Report:
+    d = ctx.dialect
     keys = ", ".join(PROFILE)
-    totals = _fetch(
-        ctx,
-        f"""{facts}
+    pr_keys = ", ".join(f"pr.{k}" for k in PROFILE)
+    sql = f"""{_referral_facts(ctx)},
+    totals AS (
         SELECT {keys}, COUNT(*) AS referrals,
                SUM(CASE WHEN placed = 1 AND delivered = care_form THEN 1 ELSE 0 END)
                    AS placed_first_choice,
@@ -172,80 +176,59 @@ def build_unmet_need(ctx: Context) -> list[ReportRow]:
                    AS resolved_at_home,
                SUM(refusals) AS refusals,
                SUM(hard) AS hard_to_place
-        FROM pr GROUP BY {keys}""",
-        params,
+        FROM pr GROUP BY {keys}
+    ), medians AS (
+        {median("pr", PROFILE, "days_waiting_now", "waiting_now = 1")}
+    ), reasons AS (
+        SELECT {keys}, reason, ROW_NUMBER() OVER (
+                   PARTITION BY {keys} ORDER BY n DESC, {d.bytewise("reason")}) AS rank
+        FROM (
+            SELECT {pr_keys}, o.refusal_reason AS reason, COUNT(*) AS n
+            FROM pr JOIN placement_offer o ON o.referral_id = pr.id AND o.status IN {REFUSED}
+            GROUP BY {pr_keys}, o.refusal_reason
+        ) counted
+    ), top_reasons AS (
+        SELECT {keys}, {d.join_ordered("reason", "rank")} AS reasons
+        FROM (SELECT * FROM reasons WHERE rank <= 3 ORDER BY rank) ranked GROUP BY {keys}
     )
-    medians = _fetch(
-        ctx,
-        f"{facts} {median('pr', PROFILE, 'days_waiting_now', 'waiting_now = 1')}",
-        params,
+    SELECT t.period, t.region, t.care_form, t.expertise, t.age_band,
+           CASE WHEN t.secured = 1 THEN TRUE ELSE FALSE END, t.referrals,
+           t.placed_first_choice, t.placed_other, t.waiting_now,
+           {d.round("m.median", 2)}, t.resolved_at_home, t.refusals, t.hard_to_place,
+           COALESCE(tr.reasons, '')
+    FROM totals t
+    LEFT JOIN medians m ON {_on("m", "t", PROFILE)}
+    LEFT JOIN top_reasons tr ON {_on("tr", "t", PROFILE)}"""
+    return Report(
+        columns=(
+            *PROFILE,
+            "referrals",
+            "placed_first_choice",
+            "placed_other",
+            "waiting_now",
+            "median_days_waiting",
+            "resolved_at_home",
+            "refusals",
+            "hard_to_place",
+            "top_refusal_reasons",
+        ),
+        sql=sql,
     )
-    reasons = _fetch(
-        ctx,
-        f"""{facts}
-        SELECT {", ".join(f"pr.{k}" for k in PROFILE)}, o.refusal_reason AS reason,
-               COUNT(*) AS n
-        FROM pr JOIN placement_offer o ON o.referral_id = pr.id AND o.status IN {REFUSED}
-        GROUP BY {", ".join(f"pr.{k}" for k in PROFILE)}, o.refusal_reason""",
-        params,
-    )
-
-    def key(row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(int(row[k]) if k == "secured" else row[k] for k in PROFILE)
-
-    median_by = {key(row): _num(row["median"]) for row in medians}
-    reasons_by: dict[tuple[Any, ...], list[tuple[int, str]]] = defaultdict(list)
-    for row in reasons:
-        reasons_by[key(row)].append((-int(row["n"]), row["reason"]))
-    return [
-        UnmetNeedRow(
-            period=row["period"],
-            region=row["region"],
-            care_form=row["care_form"],
-            expertise=row["expertise"],
-            age_band=row["age_band"],
-            secured=bool(row["secured"]),
-            referrals=int(row["referrals"]),
-            placed_first_choice=int(row["placed_first_choice"]),
-            placed_other=int(row["placed_other"]),
-            waiting_now=int(row["waiting_now"]),
-            median_days_waiting=median_by.get(key(row)),
-            resolved_at_home=int(row["resolved_at_home"]),
-            refusals=int(row["refusals"]),
-            hard_to_place=int(row["hard_to_place"]),
-            top_refusal_reasons=",".join(code for _n, code in sorted(reasons_by[key(row)])[:3]),
-            built_at=ctx.built_at,
-        )
-        for row in totals
-    ]
 
 
-def build_need_matrix(ctx: Context) -> list[ReportRow]:
-    facts, params = _referral_facts(ctx)
-    rows = _fetch(
-        ctx,
-        f"""{facts}
-        SELECT period, region, care_form AS needed, delivered, COUNT(*) AS placements
+def build_need_matrix(ctx: Context) -> Report:
+    return Report(
+        columns=("period", "region", "needed", "delivered", "placements"),
+        sql=f"""{_referral_facts(ctx)}
+        SELECT period, region, care_form, delivered, COUNT(*)
         FROM pr WHERE placed = 1 GROUP BY period, region, care_form, delivered""",
-        params,
     )
-    return [
-        NeedMatrixRow(
-            period=r["period"],
-            region=r["region"],
-            needed=r["needed"],
-            delivered=r["delivered"],
-            placements=int(r["placements"]),
-            built_at=ctx.built_at,
-        )
-        for r in rows
-    ]
 
 
 def _offer_facts(ctx: Context) -> str:
+    """CTEs ending in `po`: one row per offer per period/region level."""
     d = ctx.dialect
-    return f"""
-    WITH off AS (
+    offers = f"""
         SELECT o.id, o.status, o.refusal_reason AS reason, {d.day("o.sent_at")} AS d,
                COALESCE(rg.code, '') AS reg, org.name AS provider, l.care_form AS care_form,
                CASE WHEN o.status IN ('accepted', 'refused') AND o.answered_at IS NOT NULL
@@ -257,69 +240,53 @@ def _offer_facts(ctx: Context) -> str:
         LEFT JOIN accounts_region rg ON rg.id = m.region_id
         JOIN accounts_organisation org ON org.id = o.provider_id
         JOIN capacity_location l ON l.id = o.location_id
-    ), po AS (
-        {periodised(d, "off")}
-    )
     """
+    facts = f"SELECT f.*, {d.quarter('f.d')} AS q, {d.month('f.d')} AS m FROM ({offers}) f"
+    return f"""WITH {ctx.source("offers", facts)},
+    po AS ({periodised(d, "offers", precomputed=True)})"""
 
 
-def build_refusals(ctx: Context) -> list[ReportRow]:
-    rows = _fetch(
-        ctx,
-        f"""{_offer_facts(ctx)}
-        SELECT period, region, provider, care_form, reason, COUNT(*) AS refusals
+def build_refusals(ctx: Context) -> Report:
+    return Report(
+        columns=("period", "region", "provider", "care_form", "reason", "refusals"),
+        sql=f"""{_offer_facts(ctx)}
+        SELECT period, region, provider, care_form, reason, COUNT(*)
         FROM po WHERE status IN {REFUSED}
         GROUP BY period, region, provider, care_form, reason""",
     )
-    return [
-        RefusalRow(
-            period=r["period"],
-            region=r["region"],
-            provider=r["provider"],
-            care_form=r["care_form"],
-            reason=r["reason"],
-            refusals=int(r["refusals"]),
-            built_at=ctx.built_at,
-        )
-        for r in rows
-    ]
 
 
-def build_provider_responses(ctx: Context) -> list[ReportRow]:
-    facts = _offer_facts(ctx)
+def build_provider_responses(ctx: Context) -> Report:
     keys = ["period", "region", "provider"]
-    rows = _fetch(
-        ctx,
-        f"""{facts}
+    sql = f"""{_offer_facts(ctx)},
+    totals AS (
         SELECT period, region, provider, COUNT(*) AS offers,
                SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END) AS accepted,
                SUM(CASE WHEN status IN {REFUSED} THEN 1 ELSE 0 END) AS refused,
                SUM(CASE WHEN reason = 'no_response' THEN 1 ELSE 0 END) AS no_response
-        FROM po GROUP BY period, region, provider""",
+        FROM po GROUP BY period, region, provider
+    ), medians AS (
+        {median("po", keys, "hours")}
     )
-    medians = _fetch(ctx, f"{facts} {median('po', keys, 'hours')}")
-    median_by = {(m["period"], m["region"], m["provider"]): _num(m["median"]) for m in medians}
-    return [
-        ProviderResponseRow(
-            period=r["period"],
-            region=r["region"],
-            provider=r["provider"],
-            offers=int(r["offers"]),
-            accepted=int(r["accepted"]),
-            refused=int(r["refused"]),
-            no_response=int(r["no_response"]),
-            median_response_hours=median_by.get((r["period"], r["region"], r["provider"])),
-            built_at=ctx.built_at,
-        )
-        for r in rows
-    ]
+    SELECT t.period, t.region, t.provider, t.offers, t.accepted, t.refused, t.no_response,
+           {ctx.dialect.round("m.median", 2)}
+    FROM totals t LEFT JOIN medians m ON {_on("m", "t", keys)}"""
+    return Report(
+        columns=(
+            *keys,
+            "offers",
+            "accepted",
+            "refused",
+            "no_response",
+            "median_response_hours",
+        ),
+        sql=sql,
+    )
 
 
-def build_replacements(ctx: Context) -> list[ReportRow]:
+def build_replacements(ctx: Context) -> Report:
     d = ctx.dialect
-    rows = _fetch(
-        ctx,
-        f"""
+    sql = f"""
         WITH pl AS (
             SELECT p.id, p.start_date AS d, COALESCE(rg.code, '') AS reg,
                    org.name AS provider, l.care_form AS care_form,
@@ -339,32 +306,27 @@ def build_replacements(ctx: Context) -> list[ReportRow]:
         ), pp AS (
             {periodised(d, "pl")}
         )
-        SELECT period, region, provider, care_form, COUNT(*) AS started,
-               SUM(r6) AS replaced_6m, SUM(r12) AS replaced_12m
-        FROM pp GROUP BY period, region, provider, care_form""",
+        SELECT period, region, provider, care_form, COUNT(*), SUM(r6), SUM(r12)
+        FROM pp GROUP BY period, region, provider, care_form"""
+    return Report(
+        columns=(
+            "period",
+            "region",
+            "provider",
+            "care_form",
+            "started",
+            "replaced_6m",
+            "replaced_12m",
+        ),
+        sql=sql,
     )
-    return [
-        ReplacementRow(
-            period=r["period"],
-            region=r["region"],
-            provider=r["provider"],
-            care_form=r["care_form"],
-            started=int(r["started"]),
-            replaced_6m=int(r["replaced_6m"]),
-            replaced_12m=int(r["replaced_12m"]),
-            built_at=ctx.built_at,
-        )
-        for r in rows
-    ]
 
 
-def build_chains(ctx: Context) -> list[ReportRow]:
+def build_chains(ctx: Context) -> Report:
     """A youth's chain starts at a placement that no re-placement led to and follows
     Placement.next_referral → that referral's placement → …"""
     d = ctx.dialect
-    rows = _fetch(
-        ctx,
-        f"""
+    sql = f"""
         WITH RECURSIVE chain (root_id, next_referral_id, n) AS (
             SELECT p.id, p.next_referral_id, 1 FROM placement_placement p
             WHERE NOT EXISTS (
@@ -386,27 +348,30 @@ def build_chains(ctx: Context) -> list[ReportRow]:
         ), pc AS (
             {periodised(d, "roots")}
         )
-        SELECT period, region, n AS placements_in_chain, COUNT(*) AS youths
-        FROM pc GROUP BY period, region, n""",
-    )
-    return [
-        ChainRow(
-            period=r["period"],
-            region=r["region"],
-            placements_in_chain=int(r["placements_in_chain"]),
-            youths=int(r["youths"]),
-            built_at=ctx.built_at,
-        )
-        for r in rows
+        SELECT period, region, n, COUNT(*) FROM pc GROUP BY period, region, n"""
+    return Report(columns=("period", "region", "placements_in_chain", "youths"), sql=sql)
+
+
+def build_kpis(ctx: Context) -> Report:
+    """Five figures per period and region (value = numerator / denominator, or a median with
+    numerator = denominator = n), and the share of stale capacity (all periods, regions)."""
+    d = ctx.dialect
+    figures = [
+        ("days_to_placement", "placements", "placements", d.round("median", 2)),
+        ("offers_per_placement", "offers_placed", "placements", None),
+        ("waiting_resolved_at_home", "waited_home", "waited_closed", None),
+        ("complete_va", "complete_va", "referrals", None),
+        ("waiting_17_plus", "waiting_17_plus", "NULL", "waiting_17_plus"),
     ]
-
-
-def build_kpis(ctx: Context) -> list[ReportRow]:
-    facts, params = _referral_facts(ctx)
-    keys = ["period", "region"]
-    sums = _fetch(
-        ctx,
-        f"""{facts}
+    per_region = "\n    UNION ALL\n    ".join(
+        f"""SELECT period, region, '{code}', CAST({num} AS FLOAT),
+           CAST({den} AS INTEGER), CAST({value or d.ratio(num, den)} AS FLOAT) FROM figures"""
+        for code, num, den, value in figures
+    )
+    stale = f"""CASE WHEN last_confirmed_at IS NULL OR last_confirmed_at < {d.ts_param()}
+                     THEN 1 ELSE 0 END"""
+    sql = f"""{_referral_facts(ctx)},
+    sums AS (
         SELECT period, region,
                COUNT(*) AS referrals,
                SUM(placed) AS placements,
@@ -417,81 +382,26 @@ def build_kpis(ctx: Context) -> list[ReportRow]:
                         THEN 1 ELSE 0 END) AS waited_home,
                SUM(complete_va) AS complete_va,
                SUM(waiting_17_plus) AS waiting_17_plus
-        FROM pr GROUP BY period, region""",
-        params,
+        FROM pr GROUP BY period, region
+    ), medians AS (
+        {median("pr", ["period", "region"], "days_to_placement", "placed = 1")}
+    ), figures AS (
+        SELECT s.*, m.median FROM sums s
+        LEFT JOIN medians m ON {_on("m", "s", ["period", "region"])}
+    ), capacity AS (
+        SELECT COUNT(*) AS locations, COALESCE(SUM({stale}), 0) AS stale
+        FROM capacity_location WHERE is_active
     )
-    medians = _fetch(
-        ctx, f"{facts} {median('pr', keys, 'days_to_placement', 'placed = 1')}", params
+    {per_region}
+    UNION ALL
+    SELECT 'all', '', 'stale_capacity', CAST(stale AS FLOAT), CAST(locations AS INTEGER),
+           CAST({d.ratio("stale", "locations")} AS FLOAT) FROM capacity"""
+    cutoff = _start_of(ctx.as_of) - timedelta(days=settings.CAPACITY_STALE_DAYS)
+    return Report(
+        columns=("period", "region", "code", "numerator", "denominator", "value"),
+        sql=sql,
+        params=[d.ts_value(cutoff)],
     )
-    median_by = {(m["period"], m["region"]): _num(m["median"]) for m in medians}
-
-    def ratio(numerator: int, denominator: int) -> float | None:
-        return round(numerator / denominator, 4) if denominator else None
-
-    out: list[ReportRow] = []
-    for r in sums:
-        placements = int(r["placements"] or 0)
-        figures: list[tuple[str, float | None, int | None, float | None]] = [
-            (
-                "days_to_placement",
-                placements,
-                placements,
-                median_by.get((r["period"], r["region"])),
-            ),
-            (
-                "offers_per_placement",
-                int(r["offers_placed"] or 0),
-                placements,
-                ratio(int(r["offers_placed"] or 0), placements),
-            ),
-            (
-                "waiting_resolved_at_home",
-                int(r["waited_home"] or 0),
-                int(r["waited_closed"] or 0),
-                ratio(int(r["waited_home"] or 0), int(r["waited_closed"] or 0)),
-            ),
-            (
-                "complete_va",
-                int(r["complete_va"] or 0),
-                int(r["referrals"]),
-                ratio(int(r["complete_va"] or 0), int(r["referrals"])),
-            ),
-            ("waiting_17_plus", int(r["waiting_17_plus"] or 0), None, None),
-        ]
-        for code, numerator, denominator, value in figures:
-            out.append(
-                KpiRow(
-                    period=r["period"],
-                    region=r["region"],
-                    code=code,
-                    numerator=numerator,
-                    denominator=denominator,
-                    value=value if code != "waiting_17_plus" else numerator,
-                    built_at=ctx.built_at,
-                )
-            )
-    stale = _fetch(
-        ctx,
-        f"""SELECT COUNT(*) AS locations,
-                   SUM(CASE WHEN last_confirmed_at IS NULL
-                              OR last_confirmed_at < {ctx.dialect.ts_param()}
-                       THEN 1 ELSE 0 END) AS stale
-            FROM capacity_location WHERE is_active""",
-        [ctx.dialect.ts_value(_start_of(ctx.as_of) - timedelta(days=settings.CAPACITY_STALE_DAYS))],
-    )[0]
-    locations, stale_count = int(stale["locations"] or 0), int(stale["stale"] or 0)
-    out.append(
-        KpiRow(
-            period="all",
-            region="",
-            code="stale_capacity",
-            numerator=stale_count,
-            denominator=locations,
-            value=ratio(stale_count, locations),
-            built_at=ctx.built_at,
-        )
-    )
-    return out
 
 
 def _start_of(day: date) -> datetime:
@@ -510,7 +420,7 @@ def _months(as_of: date, count: int = 12) -> list[tuple[str, datetime]]:
     return list(reversed(months))
 
 
-def build_occupancy(ctx: Context) -> list[ReportRow]:
+def build_occupancy(ctx: Context) -> Report:
     """Occupied and total places per care form at each month's end, from the capacity
     history: the counts after the last change before that moment; before a location's first
     recorded change, the counts before it; without any change, its current counts."""
@@ -520,42 +430,39 @@ def build_occupancy(ctx: Context) -> list[ReportRow]:
     params: list[Any] = []
     for period, cutoff in months:
         params += [period, d.ts_value(cutoff)]
-
-    def snapshot(column: str) -> str:
-        return f"""COALESCE(
-            (SELECT e.{column}_after FROM capacity_capacityevent e
-             WHERE e.location_id = l.id AND e.at < m.cutoff ORDER BY e.at DESC, e.id DESC LIMIT 1),
-            (SELECT e.{column}_before FROM capacity_capacityevent e
-             WHERE e.location_id = l.id AND e.at >= m.cutoff ORDER BY e.at, e.id LIMIT 1),
-            l.{column}_places)"""
-
-    rows = _fetch(
-        ctx,
-        f"""
+    sql = f"""
         WITH months (period, cutoff) AS (VALUES {values}),
-        state AS (
-            SELECT m.period, l.care_form, {snapshot("occupied")} AS occupied,
-                   {snapshot("total")} AS total
-            FROM months m CROSS JOIN capacity_location l WHERE l.is_active
+        loc AS (
+            SELECT id, care_form, occupied_places, total_places
+            FROM capacity_location WHERE is_active
+        ), ev AS (
+            SELECT e.location_id, e.at, e.occupied_before, e.total_before, e.occupied_after,
+                   e.total_after,
+                   ROW_NUMBER() OVER (PARTITION BY e.location_id ORDER BY e.at, e.id) AS rn,
+                   LEAD(e.at) OVER (PARTITION BY e.location_id ORDER BY e.at, e.id) AS next_at
+            FROM capacity_capacityevent e JOIN loc ON loc.id = e.location_id
+        ), last_before AS (
+            -- per month, each location's last change before the cutoff
+            SELECT m.period, ev.location_id, ev.occupied_after AS occupied,
+                   ev.total_after AS total
+            FROM months m JOIN ev
+              ON ev.at < m.cutoff AND (ev.next_at IS NULL OR ev.next_at >= m.cutoff)
         )
-        SELECT period, care_form, SUM(occupied) AS occupied, SUM(total) AS total
-        FROM state GROUP BY period, care_form""",
-        params,
+        SELECT m.period, '', l.care_form,
+               SUM(COALESCE(b.occupied, f.occupied_before, l.occupied_places)),
+               SUM(COALESCE(b.total, f.total_before, l.total_places))
+        FROM months m CROSS JOIN loc l
+        LEFT JOIN last_before b ON b.period = m.period AND b.location_id = l.id
+        LEFT JOIN ev f ON f.location_id = l.id AND f.rn = 1
+        GROUP BY m.period, l.care_form"""
+    return Report(
+        columns=("period", "region", "care_form", "occupied", "total"),
+        sql=sql,
+        params=params,
     )
-    return [
-        OccupancyRow(
-            period=r["period"],
-            region="",
-            care_form=r["care_form"],
-            occupied=int(r["occupied"]),
-            total=int(r["total"]),
-            built_at=ctx.built_at,
-        )
-        for r in rows
-    ]
 
 
-BUILDERS: dict[str, Callable[[Context], list[ReportRow]]] = {
+BUILDERS: dict[str, Callable[[Context], Report]] = {
     "unmet_need": build_unmet_need,
     "need_matrix": build_need_matrix,
     "refusals": build_refusals,

@@ -82,6 +82,37 @@ class Dialect:
             f"(SELECT value FROM json_each({column}) ORDER BY value)), '')"
         )
 
+    def date_literal(self, value: date) -> str:
+        """A date written into the SQL (for the staged facts, which take no parameters)."""
+        if self.pg:
+            return f"CAST('{value.isoformat()}' AS date)"
+        return f"'{value.isoformat()}'"
+
+    def round(self, value: str, digits: int) -> str:
+        """Rounded as Python's round() does (PostgreSQL: half to even on the double)."""
+        if self.pg:
+            scale = 10**digits
+            return f"(ROUND(CAST({value} AS double precision) * {scale}) / {scale})"
+        return f"ROUND({value}, {digits})"
+
+    def ratio(self, numerator: str, denominator: str, digits: int = 4) -> str:
+        """numerator / denominator rounded; NULL when the denominator is 0."""
+        return (
+            f"CASE WHEN ({denominator}) <> 0 "
+            f"THEN {self.round(f'1.0 * ({numerator}) / ({denominator})', digits)} END"
+        )
+
+    def bytewise(self, text: str) -> str:
+        """Text compared byte by byte (as Python sorts), whatever the database collation."""
+        return f'({text}) COLLATE "C"' if self.pg else text
+
+    def join_ordered(self, value: str, order: str) -> str:
+        """The values of a group joined with ',' in `order` (SQLite: in the order of the rows
+        it reads, so order the subquery it reads from)."""
+        if self.pg:
+            return f"string_agg({value}, ',' ORDER BY {order})"
+        return f"group_concat({value}, ',')"
+
     def date_param(self) -> str:
         return "CAST(%s AS date)" if self.pg else "%s"
 
@@ -98,11 +129,13 @@ class Dialect:
         return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def periodised(d: Dialect, source: str) -> str:
+def periodised(d: Dialect, source: str, precomputed: bool = False) -> str:
     """Each row of `source` (with a date `d` and a region code `reg`) once per period kind
-    (all, quarter, month) and once per region level (its region, and '' = every region)."""
+    (all, quarter, month) and once per region level (its region, and '' = every region).
+    `precomputed`: `source` has its quarter and month already, as columns `q` and `m`."""
     branches = []
-    for period in ("'all'", d.quarter("s.d"), d.month("s.d")):
+    kinds = ("s.q", "s.m") if precomputed else (d.quarter("s.d"), d.month("s.d"))
+    for period in ("'all'", *kinds):
         for region in ("s.reg", "''"):
             branches.append(f"SELECT {period} AS period, {region} AS region, s.* FROM {source} s")
     return "\nUNION ALL\n".join(branches)
