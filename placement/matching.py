@@ -9,6 +9,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from django.utils.translation import gettext as _
 
@@ -76,8 +77,13 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * radius * math.asin(math.sqrt(a))
 
 
+@cache
+def _names(choices: type[CareForm | Expertise | RiskFlag]) -> Mapping[str, object]:
+    return dict(choices.choices)  # lazy labels: translated when formatted
+
+
 def _labels(codes: Iterable[str], choices: type[CareForm | Expertise | RiskFlag]) -> str:
-    names = dict(choices.choices)
+    names = _names(choices)
     return ", ".join(str(names.get(code, code)) for code in codes)
 
 

@@ -1,7 +1,8 @@
 """Reads of placement: candidates for a referral, and offers/placements scoped per user."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -84,76 +85,114 @@ def turning_18_within(*, birth_date: date, start: date, days: int) -> bool:
     return eighteenth <= start + timedelta(days=days)
 
 
-def _locations_with_acceptance(*, referral: Referral, care_forms: list[str]) -> QuerySet[Location]:
-    """Active locations contracted by the youth's region, with their provider's acceptance
-    rate for the same care form over the last 12 months, in one query."""
-    since = timezone.now() - timedelta(days=365)
+def _locations(*, referral: Referral, need: Need, fitting_only: bool) -> QuerySet[Location]:
+    """Active locations contracted by the youth's region, with provider and municipality.
+
+    With `fitting_only` the hard conditions of `matching.exclusions` are applied in SQL as
+    well, so only the few survivors leave the database; Python still checks each one."""
     region_id = _matchable_youth(referral)[1].region_id
-    return (
+    locations = (
         Location.objects.filter(is_active=True, regions=region_id)
         .select_related("provider", "municipality")
-        .annotate(
-            offers_answered=Count(
-                "provider__offers",
-                filter=Q(
-                    provider__offers__sent_at__gte=since,
-                    provider__offers__status__in=ANSWERED,
-                    provider__offers__location__care_form__in=care_forms,
-                ),
-                distinct=True,
-            ),
-            offers_accepted=Count(
-                "provider__offers",
-                filter=Q(
-                    provider__offers__sent_at__gte=since,
-                    provider__offers__status=Offer.Status.ACCEPTED,
-                    provider__offers__location__care_form__in=care_forms,
-                ),
-                distinct=True,
-            ),
-        )
         .order_by("id")
+    )
+    if not fitting_only:
+        return locations
+    locations = locations.filter(
+        care_form__in=list(need.care_forms),
+        age_min__lte=need.age,
+        age_max__gte=need.age,
+        secured=need.secured,
+        free_places__gte=1,
+    )
+    if need.gender != "f":
+        locations = locations.exclude(gender=Location.GenderServed.GIRLS)
+    if need.gender != "m":
+        locations = locations.exclude(gender=Location.GenderServed.BOYS)
+    if need.expertise:
+        locations = locations.filter(expertise__contains=list(need.expertise))
+    if need.risk_flags:
+        locations = locations.exclude(contra_indications__has_any_keys=list(need.risk_flags))
+    if need.excluded_providers:
+        locations = locations.exclude(provider_id__in=need.excluded_providers)
+    return locations
+
+
+def acceptance_rates(
+    *, provider_ids: Iterable[int], care_forms: list[str], since: datetime
+) -> dict[int, float]:
+    """Per provider: the share of its answered offers for locations of one of `care_forms`
+    since `since` that it accepted, in one query; providers without such offers are absent."""
+    ids = set(provider_ids)
+    if not ids or not care_forms:
+        return {}
+    rows = (
+        Offer.objects.filter(
+            provider_id__in=ids,
+            sent_at__gte=since,
+            status__in=ANSWERED,
+            location__care_form__in=care_forms,
+        )
+        .order_by()
+        .values("provider_id")
+        .annotate(
+            answered=Count("pk"),
+            accepted=Count("pk", filter=Q(status=Offer.Status.ACCEPTED)),
+        )
+    )
+    return {row["provider_id"]: row["accepted"] / row["answered"] for row in rows}
+
+
+def _facts(location: Location, acceptance_rate: float | None) -> LocationFacts:
+    return LocationFacts(
+        id=location.pk,
+        provider_id=location.provider_id,
+        care_form=location.care_form,
+        expertise=location.expertise,
+        contra_indications=location.contra_indications,
+        age_min=location.age_min,
+        age_max=location.age_max,
+        gender=location.gender,
+        secured=location.secured,
+        intensity=location.intensity,
+        school_on_site=location.school_on_site,
+        latitude=location.latitude,
+        longitude=location.longitude,
+        free_places=location.free_places,
+        last_confirmed_at=location.last_confirmed_at,
+        acceptance_rate=acceptance_rate,
     )
 
 
 def candidates_for_referral(*, referral: Referral, include_excluded: bool = False) -> CandidateList:
-    """Rank the locations for a referral: two queries whatever the number of locations."""
+    """Rank the locations for a referral in a fixed number of queries, whatever the number
+    of locations: the hard conditions filter in SQL (unless the excluded are asked for),
+    then one aggregate gives the acceptance rates of the loaded locations' providers."""
+    if not Referral.youth.is_cached(referral):
+        referral.youth = YouthIdentity.objects.select_related("municipality").get(
+            pk=referral.youth_id
+        )
     excluded_providers = frozenset(
         Offer.objects.filter(
             referral=referral, status__in=[Offer.Status.REFUSED, Offer.Status.EXPIRED]
-        ).values_list("provider_id", flat=True)
+        )
+        .order_by()
+        .values_list("provider_id", flat=True)
     )
     need = need_for_referral(referral=referral, excluded_providers=excluded_providers)
     now = timezone.now()
+    locations = list(_locations(referral=referral, need=need, fitting_only=not include_excluded))
+    rates = acceptance_rates(
+        provider_ids={location.provider_id for location in locations},
+        care_forms=list(need.care_forms),
+        since=now - timedelta(days=365),
+    )
     fitting: list[Candidate] = []
     excluded: list[Candidate] = []
-    for location in _locations_with_acceptance(referral=referral, care_forms=list(need.care_forms)):
-        answered = location.offers_answered  # type: ignore[attr-defined]
-        facts = LocationFacts(
-            id=location.pk,
-            provider_id=location.provider_id,
-            care_form=location.care_form,
-            expertise=location.expertise,
-            contra_indications=location.contra_indications,
-            age_min=location.age_min,
-            age_max=location.age_max,
-            gender=location.gender,
-            secured=location.secured,
-            intensity=location.intensity,
-            school_on_site=location.school_on_site,
-            latitude=location.latitude,
-            longitude=location.longitude,
-            free_places=location.free_places,
-            last_confirmed_at=location.last_confirmed_at,
-            acceptance_rate=(
-                location.offers_accepted / answered  # type: ignore[attr-defined]
-                if answered
-                else None
-            ),
-        )
+    for location in locations:
         assessment = assess(
             need,
-            facts,
+            _facts(location, rates.get(location.provider_id)),
             weights=settings.MATCH_WEIGHTS,
             now=now,
             distance_zero_km=settings.MATCH_DISTANCE_ZERO_KM,
