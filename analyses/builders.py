@@ -62,7 +62,8 @@ class Context:
         if name not in self.stages:
             table = f"analyses_stage_{name}"
             self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            self.cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}")
+            # With (no) parameters, so that %% is read as % like in every other query.
+            self.cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", [])
             self.stages[name] = table
         return f"{name} AS (SELECT * FROM {self.stages[name]})"
 
