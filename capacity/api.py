@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from accounts.models import Role, User
 from accounts.permissions import has_role
 from capacity.models import Location
-from capacity.selectors import LocationFilters, locations_for_user, with_staleness
+from capacity.selectors import LocationFilters, is_stale, locations_for_user, with_staleness
 from capacity.services import location_confirm, location_set_free_places
 from config.codes import CareForm, Expertise
 from config.errors import ValidationFailed
@@ -192,7 +192,9 @@ class LocationDetailView(APIView):
         location_set_free_places(
             location=location, free_places=serializer.validated_data["free_places"], by=user
         )
-        return Response(LocationSerializer(self._get(pk)).data, status=status.HTTP_200_OK)
+        # The service left `location` with the committed figures: no second read.
+        location.is_stale = is_stale(location=location)  # type: ignore[attr-defined]
+        return Response(LocationSerializer(location).data, status=status.HTTP_200_OK)
 
 
 class LocationConfirmView(APIView):

@@ -1,11 +1,13 @@
 """Every write of the capacity register. Counts change here only: under a row lock, in one
 transaction, each change leaving a CapacityEvent behind."""
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeGuard
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -46,6 +48,13 @@ PROFILE_FIELDS = frozenset(
     }
 )
 AGE_LIMIT = 27  # youth care reaches to 18, with extensions (supported living) up to 27
+# More free places are announced by a background job this many seconds after the commit; rises
+# of the same location meanwhile share that job (a provider's system may push every second).
+ANNOUNCE_DELAY_SECONDS = 10
+# The pending mark outlives a job that is late or lost; a new rise then schedules another.
+ANNOUNCE_PENDING_SECONDS = ANNOUNCE_DELAY_SECONDS + 60
+
+logger = logging.getLogger(__name__)
 
 
 def _lock(location: Location) -> Location:
@@ -67,9 +76,39 @@ def _ensure_may_manage(*, location: Location, user: User) -> None:
 
 
 def _announce_free_places(location_id: int) -> None:
-    transaction.on_commit(
-        lambda: free_places_increased.send(sender=Location, location_id=location_id)
-    )
+    transaction.on_commit(lambda: _schedule_announcement(location_id))
+
+
+def _announcement_key(location_id: int) -> str:
+    return f"capacity:announce-pending:{location_id}"
+
+
+def _schedule_announcement(location_id: int) -> None:
+    """After the commit: one background announcement per location at a time. A job that is
+    pending (not started) reads the figures when it runs, so it covers this rise as well."""
+    from capacity.tasks import announce_free_places  # the tasks module imports this one
+
+    key = _announcement_key(location_id)
+    try:
+        if not cache.add(key, 1, timeout=ANNOUNCE_PENDING_SECONDS):
+            return
+    except Exception:  # cache down: schedule without coalescing
+        logger.warning("Cache unavailable; announcing location %s uncoalesced", location_id)
+    try:
+        announce_free_places.apply_async(args=[location_id], countdown=ANNOUNCE_DELAY_SECONDS)
+    except Exception:  # broker down: announce now; the listeners cope with that themselves
+        logger.warning("Broker unavailable; announcing location %s in the request", location_id)
+        free_places_announce(location_id=location_id)
+
+
+def free_places_announce(*, location_id: int) -> None:
+    """Send `free_places_increased` (the job scheduled above). The pending mark goes first: a
+    rise committed from now on schedules a new job, one before it is seen by the listeners."""
+    try:
+        cache.delete(_announcement_key(location_id))
+    except Exception:  # cache down: the mark expires by itself
+        logger.warning("Cache unavailable; announcement mark of %s left to expire", location_id)
+    free_places_increased.send(sender=Location, location_id=location_id)
 
 
 def _refresh_caller_copy(target: Location, source: Location) -> None:
@@ -171,6 +210,7 @@ def location_set_free_places(*, location: Location, free_places: int, by: User) 
         )
     delta = free_places - locked.free_places
     if delta == 0:
+        _refresh_caller_copy(location, locked)
         return location_confirm(location=location, by=by)
     return _change_counts(
         location=location,

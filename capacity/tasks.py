@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from accounts.jobs import tracked_job
-from capacity.services import stale_reminders_send
+from capacity.services import free_places_announce, stale_reminders_send
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
@@ -11,3 +11,10 @@ from capacity.services import stale_reminders_send
 def send_stale_reminders() -> int:
     """Every morning: remind providers whose figures are stale (idempotent per day)."""
     return stale_reminders_send()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@tracked_job("capacity.announce_free_places")
+def announce_free_places(location_id: int) -> None:
+    """Shortly after a rise in free places: tell the listeners (the waiting-list watcher)."""
+    free_places_announce(location_id=location_id)

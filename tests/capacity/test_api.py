@@ -129,6 +129,33 @@ class TestPatch:
         assert location_a.free_places == 3
         assert CapacityEvent.objects.filter(location=location_a).count() == 1
 
+    @pytest.mark.parametrize("free", [3, 2, 0])  # more, the same (confirms only), fewer
+    def test_the_answer_is_what_a_fresh_read_shows(
+        self, cast: Cast, api_client_for: Client, location_a: Location, free: int
+    ) -> None:
+        old = timezone.now() - timezone.timedelta(days=9)
+        Location.objects.filter(pk=location_a.pk).update(last_confirmed_at=old)
+        client = api_client_for(cast.provider_a)
+        response = client.patch(url(location_a), {"free_places": free}, format="json")
+        assert response.status_code == 200
+        assert response.json() == client.get(url(location_a)).json()
+        assert response.json()["is_stale"] is False
+        assert response.json()["regions"] == [cast.region.code]
+
+    def test_a_patch_takes_few_queries(
+        self,
+        cast: Cast,
+        api_client_for: Client,
+        location_a: Location,
+        django_assert_max_num_queries: Any,
+        django_capture_on_commit_callbacks: Any,
+    ) -> None:
+        client = api_client_for(cast.provider_a)
+        # location (with provider, municipality), its regions; lock, update, event, savepoints
+        with django_assert_max_num_queries(7), django_capture_on_commit_callbacks():
+            response = client.patch(url(location_a), {"free_places": 3}, format="json")
+        assert response.status_code == 200
+
     @pytest.mark.parametrize("who", ["provider_b", "coordinator", "referrer", "analyst", "admin"])
     def test_others_get_404_and_nothing_changes(
         self, cast: Cast, api_client_for: Client, location_a: Location, who: str
