@@ -64,8 +64,11 @@ class Context:
             self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
             # With (no) parameters, so that %% is read as % like in every other query.
             self.cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", [])
+            if self.dialect.pg:
+                # Row counts for the planner: hash aggregates instead of sorts.
+                self.cursor.execute(f"ANALYZE {table}")
             self.stages[name] = table
-        return f"{name} AS (SELECT * FROM {self.stages[name]})"
+        return self.dialect.cte(name, f"SELECT * FROM {self.stages[name]}")
 
     def drop_stages(self) -> None:
         for table in self.stages.values():
@@ -78,6 +81,11 @@ def _referral_facts(ctx: Context) -> str:
     d = ctx.dialect
     as_of = d.date_literal(ctx.as_of)
     refusals, days = int(ctx.hard_refusals), int(ctx.hard_days)
+    age_band = f"""CASE WHEN b.birth_date IS NULL THEN 'unknown'
+                WHEN {d.age("b.birth_date", "b.d")} < 12 THEN '0-11'
+                WHEN {d.age("b.birth_date", "b.d")} < 16 THEN '12-15'
+                WHEN {d.age("b.birth_date", "b.d")} < 18 THEN '16-17'
+                ELSE '18+' END"""
     facts = f"""
     WITH ev AS (
         SELECT referral_id,
@@ -98,13 +106,13 @@ def _referral_facts(ctx: Context) -> str:
     ), base AS (
         SELECT r.id,
                {d.day("COALESCE(ev.first_at, r.submitted_at)")} AS d,
-               COALESCE(rg.code, '') AS reg,
-               COALESCE({d.json_first("ea.needed_care_forms")}, '') AS care_form,
-               {d.json_key("ea.needed_expertise")} AS expertise,
+               {d.bytewise("COALESCE(rg.code, '')")} AS reg,
+               {d.bytewise(f"COALESCE({d.json_first('ea.needed_care_forms')}, '')")} AS care_form,
+               {d.bytewise(d.json_key("ea.needed_expertise"))} AS expertise,
                CASE WHEN ea.secured_required THEN 1 ELSE 0 END AS secured,
                y.birth_date AS birth_date,
                CASE WHEN p.id IS NULL THEN 0 ELSE 1 END AS placed,
-               COALESCE(l.care_form, '') AS delivered,
+               {d.bytewise("COALESCE(l.care_form, '')")} AS delivered,
                COALESCE({d.day("ev.placed_at")}, p.start_date) AS placed_day,
                {d.day("r.closed_at")} AS closed_day,
                COALESCE(latest.to_status, r.status) AS status_now,
@@ -132,12 +140,8 @@ def _referral_facts(ctx: Context) -> str:
         LEFT JOIN oc ON oc.referral_id = r.id
         WHERE COALESCE(ev.first_at, r.submitted_at) IS NOT NULL
     )
-    SELECT b.*, {d.quarter("b.d")} AS q, {d.month("b.d")} AS m,
-           CASE WHEN b.birth_date IS NULL THEN 'unknown'
-                WHEN {d.age("b.birth_date", "b.d")} < 12 THEN '0-11'
-                WHEN {d.age("b.birth_date", "b.d")} < 16 THEN '12-15'
-                WHEN {d.age("b.birth_date", "b.d")} < 18 THEN '16-17'
-                ELSE '18+' END AS age_band,
+        SELECT b.*, {d.quarter("b.d")} AS q, {d.month("b.d")} AS m,
+           {d.bytewise(age_band)} AS age_band,
            CASE WHEN b.status_now IN {WAITING_STATUSES} THEN 1 ELSE 0 END AS waiting_now,
            CASE WHEN b.status_now IN {WAITING_STATUSES}
                 THEN {d.days("b.d", as_of)} END AS days_waiting_now,
@@ -150,8 +154,8 @@ def _referral_facts(ctx: Context) -> str:
                 THEN 1 ELSE 0 END AS waiting_17_plus
     FROM base b
     """
-    return f"""WITH {ctx.source("facts", facts)},
-    pr AS ({periodised(d, "facts", precomputed=True)})"""
+    pr = periodised(d, "facts", precomputed=True)
+    return f"WITH {ctx.source('facts', facts)}, {d.cte('pr', pr)}"
 
 
 PROFILE = ["period", "region", "care_form", "expertise", "age_band", "secured"]
@@ -179,7 +183,7 @@ def build_unmet_need(ctx: Context) -> Report:
                SUM(hard) AS hard_to_place
         FROM pr GROUP BY {keys}
     ), medians AS (
-        {median("pr", PROFILE, "days_waiting_now", "waiting_now = 1")}
+        {median(d, "pr", PROFILE, "days_waiting_now", "waiting_now = 1")}
     ), reasons AS (
         SELECT {keys}, reason, ROW_NUMBER() OVER (
                    PARTITION BY {keys} ORDER BY n DESC, {d.bytewise("reason")}) AS rank
@@ -189,14 +193,16 @@ def build_unmet_need(ctx: Context) -> Report:
             GROUP BY {pr_keys}, o.refusal_reason
         ) counted
     ), top_reasons AS (
-        SELECT {keys}, {d.join_ordered("reason", "rank")} AS reasons
-        FROM (SELECT * FROM reasons WHERE rank <= 3 ORDER BY rank) ranked GROUP BY {keys}
+        SELECT {keys}, MAX(CASE WHEN rank = 1 THEN reason END) AS r1,
+               MAX(CASE WHEN rank = 2 THEN reason END) AS r2,
+               MAX(CASE WHEN rank = 3 THEN reason END) AS r3
+        FROM reasons WHERE rank <= 3 GROUP BY {keys}
     )
     SELECT t.period, t.region, t.care_form, t.expertise, t.age_band,
            CASE WHEN t.secured = 1 THEN TRUE ELSE FALSE END, t.referrals,
            t.placed_first_choice, t.placed_other, t.waiting_now,
            {d.round("m.median", 2)}, t.resolved_at_home, t.refusals, t.hard_to_place,
-           COALESCE(tr.reasons, '')
+           COALESCE(tr.r1 || COALESCE(',' || tr.r2, '') || COALESCE(',' || tr.r3, ''), '')
     FROM totals t
     LEFT JOIN medians m ON {_on("m", "t", PROFILE)}
     LEFT JOIN top_reasons tr ON {_on("tr", "t", PROFILE)}"""
@@ -230,8 +236,9 @@ def _offer_facts(ctx: Context) -> str:
     """CTEs ending in `po`: one row per offer per period/region level."""
     d = ctx.dialect
     offers = f"""
-        SELECT o.id, o.status, o.refusal_reason AS reason, {d.day("o.sent_at")} AS d,
-               COALESCE(rg.code, '') AS reg, org.name AS provider, l.care_form AS care_form,
+        SELECT o.status, {d.bytewise("o.refusal_reason")} AS reason, {d.day("o.sent_at")} AS d,
+               {d.bytewise("COALESCE(rg.code, '')")} AS reg, {d.bytewise("org.name")} AS provider,
+               {d.bytewise("l.care_form")} AS care_form,
                CASE WHEN o.status IN ('accepted', 'refused') AND o.answered_at IS NOT NULL
                     THEN {d.hours("o.sent_at", "o.answered_at")} END AS hours
         FROM placement_offer o
@@ -242,9 +249,12 @@ def _offer_facts(ctx: Context) -> str:
         JOIN accounts_organisation org ON org.id = o.provider_id
         JOIN capacity_location l ON l.id = o.location_id
     """
-    facts = f"SELECT f.*, {d.quarter('f.d')} AS q, {d.month('f.d')} AS m FROM ({offers}) f"
-    return f"""WITH {ctx.source("offers", facts)},
-    po AS ({periodised(d, "offers", precomputed=True)})"""
+    facts = f"""
+        SELECT f.status, f.reason, f.reg, f.provider, f.care_form, f.hours,
+               {d.quarter("f.d")} AS q, {d.month("f.d")} AS m
+        FROM ({offers}) f"""
+    po = periodised(d, "offers", precomputed=True)
+    return f"WITH {ctx.source('offers', facts)}, {d.cte('po', po)}"
 
 
 def build_refusals(ctx: Context) -> Report:
@@ -267,7 +277,7 @@ def build_provider_responses(ctx: Context) -> Report:
                SUM(CASE WHEN reason = 'no_response' THEN 1 ELSE 0 END) AS no_response
         FROM po GROUP BY period, region, provider
     ), medians AS (
-        {median("po", keys, "hours")}
+        {median(ctx.dialect, "po", keys, "hours")}
     )
     SELECT t.period, t.region, t.provider, t.offers, t.accepted, t.refused, t.no_response,
            {ctx.dialect.round("m.median", 2)}
@@ -385,7 +395,7 @@ def build_kpis(ctx: Context) -> Report:
                SUM(waiting_17_plus) AS waiting_17_plus
         FROM pr GROUP BY period, region
     ), medians AS (
-        {median("pr", ["period", "region"], "days_to_placement", "placed = 1")}
+        {median(d, "pr", ["period", "region"], "days_to_placement", "placed = 1")}
     ), figures AS (
         SELECT s.*, m.median FROM sums s
         LEFT JOIN medians m ON {_on("m", "s", ["period", "region"])}

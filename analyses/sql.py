@@ -3,9 +3,9 @@
 """The few SQL expressions that differ between PostgreSQL (production, tests) and SQLite
 (`make run`), so that every report is one set of portable queries.
 
-Medians are computed the same way on both: with ROW_NUMBER() and COUNT() windows, averaging
-the middle one or two values (what `percentile_cont(0.5)` gives), because SQLite has no
-percentile function. Every query runs with parameters, so a literal % is written %%.
+Medians are `percentile_cont(0.5)` on PostgreSQL; SQLite has no percentile function, so
+there ROW_NUMBER() and COUNT() windows pick the middle one or two values to average (the
+same). Every query runs with parameters, so a literal % is written %%.
 Everything else is plain SQL with CTEs and window functions.
 """
 
@@ -37,7 +37,7 @@ class Dialect:
 
     def hours(self, start: str, end: str) -> str:
         if self.pg:
-            return f"(EXTRACT(EPOCH FROM (({end}) - ({start}))) / 3600.0)"
+            return f"CAST(EXTRACT(EPOCH FROM (({end}) - ({start}))) / 3600.0 AS double precision)"
         return f"((julianday({end}) - julianday({start})) * 24.0)"
 
     def month(self, d: str) -> str:
@@ -103,15 +103,13 @@ class Dialect:
         )
 
     def bytewise(self, text: str) -> str:
-        """Text compared byte by byte (as Python sorts), whatever the database collation."""
+        """Text compared byte by byte (as Python sorts), whatever the database collation: the
+        dimensions, so that sorting and grouping on them costs no locale-aware comparisons."""
         return f'({text}) COLLATE "C"' if self.pg else text
 
-    def join_ordered(self, value: str, order: str) -> str:
-        """The values of a group joined with ',' in `order` (SQLite: in the order of the rows
-        it reads, so order the subquery it reads from)."""
-        if self.pg:
-            return f"string_agg({value}, ',' ORDER BY {order})"
-        return f"group_concat({value}, ',')"
+    def cte(self, name: str, sql: str) -> str:
+        """A CTE read in place wherever it is used (PostgreSQL would copy one used twice)."""
+        return f"{name} AS {'NOT MATERIALIZED ' if self.pg else ''}({sql})"
 
     def date_param(self) -> str:
         return "CAST(%s AS date)" if self.pg else "%s"
@@ -137,13 +135,21 @@ def periodised(d: Dialect, source: str, precomputed: bool = False) -> str:
     kinds = ("s.q", "s.m") if precomputed else (d.quarter("s.d"), d.month("s.d"))
     for period in ("'all'", *kinds):
         for region in ("s.reg", "''"):
-            branches.append(f"SELECT {period} AS period, {region} AS region, s.* FROM {source} s")
+            branches.append(
+                f"SELECT {d.bytewise(period)} AS period, {d.bytewise(region)} AS region, s.* "
+                f"FROM {source} s"
+            )
     return "\nUNION ALL\n".join(branches)
 
 
-def median(source: str, keys: list[str], value: str, where: str = "1 = 1") -> str:
-    """SELECT keys…, median FROM source GROUP BY keys — portable (see the module docstring)."""
+def median(d: Dialect, source: str, keys: list[str], value: str, where: str = "1 = 1") -> str:
+    """SELECT keys…, median FROM source GROUP BY keys (see the module docstring)."""
     k = ", ".join(keys)
+    if d.pg:
+        return f"""
+            SELECT {k}, percentile_cont(0.5) WITHIN GROUP (ORDER BY {value}) AS median
+            FROM {source} WHERE ({where}) AND ({value}) IS NOT NULL GROUP BY {k}
+        """
     return f"""
         SELECT {k}, AVG(v) AS median FROM (
             SELECT {k}, 1.0 * ({value}) AS v,
