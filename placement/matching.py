@@ -6,16 +6,31 @@ the database in a fixed number of queries.
 """
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext
 
 from config.codes import CareForm, Expertise, Intensity, RiskFlag
 
 INTENSITY_ORDER = [band.value for band in Intensity]
+
+
+@cache
+def _translated(message: str, language: str | None) -> str:
+    return gettext(message)
+
+
+def _(message: str) -> str:
+    """`gettext`, remembered per language: scoring translates a few sentences per location."""
+    return _translated(message, get_language())
+
+
+def _in(language: str | None) -> Callable[[str], str]:
+    """`_` for one language, asked once: `get_language` costs as much as the translation."""
+    return partial(_translated, language=language)
 
 
 @dataclass(frozen=True)
@@ -78,13 +93,17 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 @cache
-def _names(choices: type[CareForm | Expertise | RiskFlag]) -> Mapping[str, object]:
-    return dict(choices.choices)  # lazy labels: translated when formatted
+def _names(choices: type[CareForm | Expertise | RiskFlag], language: str | None) -> dict[str, str]:
+    return {code: str(label) for code, label in choices.choices}
 
 
-def _labels(codes: Iterable[str], choices: type[CareForm | Expertise | RiskFlag]) -> str:
-    names = _names(choices)
-    return ", ".join(str(names.get(code, code)) for code in codes)
+def _labels(
+    codes: Iterable[str],
+    choices: type[CareForm | Expertise | RiskFlag],
+    language: str | None = None,
+) -> str:
+    names = _names(choices, language or get_language())
+    return ", ".join(names.get(code, code) for code in codes)
 
 
 def exclusions(need: Need, location: LocationFacts) -> list[str]:
@@ -143,6 +162,8 @@ def assess(
     result = Assessment(location_id=location.id, excluded_because=exclusions(need, location))
     if not result.fits:
         return result
+    language = get_language()
+    _ = _in(language)
     parts: list[tuple[float, str]] = []
 
     rank = list(need.care_forms).index(location.care_form)
@@ -151,7 +172,7 @@ def assess(
         (
             weights["care_form"] * share,
             _("Zorgvorm: %(rank)de keuze (%(form)s)")
-            % {"rank": rank + 1, "form": _labels([location.care_form], CareForm)},
+            % {"rank": rank + 1, "form": _labels([location.care_form], CareForm, language)},
         )
     )
 

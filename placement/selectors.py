@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,10 +110,11 @@ def _locations(*, referral: Referral, need: Need, fitting_only: bool) -> QuerySe
         locations = locations.exclude(gender=Location.GenderServed.GIRLS)
     if need.gender != "m":
         locations = locations.exclude(gender=Location.GenderServed.BOYS)
-    if need.expertise:
-        locations = locations.filter(expertise__contains=list(need.expertise))
-    if need.risk_flags:
-        locations = locations.exclude(contra_indications__has_any_keys=list(need.risk_flags))
+    if connections[locations.db].vendor == "postgresql":  # jsonb @>, ?|; else Python checks
+        if need.expertise:
+            locations = locations.filter(expertise__contains=list(need.expertise))
+        if need.risk_flags:
+            locations = locations.exclude(contra_indications__has_any_keys=list(need.risk_flags))
     if need.excluded_providers:
         locations = locations.exclude(provider_id__in=need.excluded_providers)
     return locations
