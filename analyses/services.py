@@ -9,7 +9,7 @@ the aggregate rows are fetched there and inserted on the primary in batches.
 """
 
 import time
-from contextlib import nullcontext
+from contextlib import ExitStack
 from typing import Any
 
 from django.db import connections, transaction
@@ -45,16 +45,15 @@ def reports_rebuild(*, run: ReportRun | None = None) -> ReportRun:
     built_at = timezone.now()
     detail: dict[str, int] = {}
     try:
-        with (
-            transaction.atomic(using="default"),
-            connections["default"].cursor() as out,
-            nullcontext(out) if alias == "default" else connections[alias].cursor() as cursor,
-        ):
-            if connections["default"].vendor == "postgresql":
-                # The big GROUP BYs and window sorts stay in memory instead of spilling; JIT
-                # compiling costs more than it saves on statements of a fraction of a second.
-                out.execute("SET LOCAL work_mem = '64MB'")
-                out.execute("SET LOCAL jit = off")
+        with ExitStack() as stack:
+            stack.enter_context(transaction.atomic(using="default"))
+            out = stack.enter_context(connections["default"].cursor())
+            _tune(out)
+            cursor = out
+            if alias != "default":
+                stack.enter_context(transaction.atomic(using=alias))  # for SET LOCAL
+                cursor = stack.enter_context(connections[alias].cursor())
+                _tune(cursor)
             context = builders.Context(
                 cursor=cursor,
                 dialect=Dialect(connections[alias].vendor),
@@ -84,6 +83,14 @@ def _finish(run: ReportRun, started: float) -> None:
     run.save(update_fields=["state", "error", "detail", "rows", "finished_at", "duration_ms"])
 
 
+def _tune(cursor: CursorWrapper) -> None:
+    if cursor.db.vendor == "postgresql":
+        # The big GROUP BYs and sorts stay in memory instead of spilling to disk; compiling
+        # with JIT costs more than it saves on statements of a fraction of a second.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL jit = off")
+
+
 def _replace(
     ctx: builders.Context, out: CursorWrapper, model: type[ReportRow], report: builders.Report
 ) -> int:
@@ -102,11 +109,12 @@ def _replace(
             [built_at, *report.params],
         )
         return int(out.rowcount)
+    # Reading from a replica: fetch the aggregate rows there, COPY them into the primary.
     ctx.cursor.execute(report.sql, list(report.params))
-    slots = ", ".join(["%s"] * (len(report.columns) + 1))
-    insert = f"INSERT INTO {table} ({names}) VALUES ({slots})"
     rows = 0
-    while batch := ctx.cursor.fetchmany(5000):
-        out.executemany(insert, [(*row, built_at) for row in batch])
-        rows += len(batch)
+    with out.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        while batch := ctx.cursor.fetchmany(5000):
+            for row in batch:
+                copy.write_row((*row, built_at))
+            rows += len(batch)
     return rows
