@@ -1,12 +1,13 @@
 """Reads of placement: candidates for a referral, and offers/placements scoped per user."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,29 +121,26 @@ def _locations(*, referral: Referral, need: Need, fitting_only: bool) -> QuerySe
     return locations
 
 
-def acceptance_rates(
-    *, provider_ids: Iterable[int], care_forms: list[str], since: datetime
-) -> dict[int, float]:
-    """Per provider: the share of its answered offers for locations of one of `care_forms`
-    since `since` that it accepted, in one query; providers without such offers are absent."""
-    ids = set(provider_ids)
-    if not ids or not care_forms:
-        return {}
-    rows = (
-        Offer.objects.filter(
-            provider_id__in=ids,
-            sent_at__gte=since,
-            status__in=ANSWERED,
-            location__care_form__in=care_forms,
-        )
-        .order_by()
+def acceptance_rate(*, care_forms: list[str], since: datetime) -> Subquery:
+    """Of the location's provider: the share accepted of its answered offers since `since` for
+    locations of one of `care_forms` (similar requests); NULL when there are none. One
+    indexed lookup per location, inside the location query: no extra round trip."""
+    similar = Offer.objects.filter(
+        provider_id=OuterRef("provider_id"),
+        sent_at__gte=since,
+        status__in=ANSWERED,
+        location__care_form__in=care_forms,
+    )
+    rate = (
+        similar.order_by()
         .values("provider_id")
         .annotate(
-            answered=Count("pk"),
-            accepted=Count("pk", filter=Q(status=Offer.Status.ACCEPTED)),
+            rate=Cast(Count("pk", filter=Q(status=Offer.Status.ACCEPTED)), FloatField())
+            / Cast(Count("pk"), FloatField())
         )
+        .values("rate")
     )
-    return {row["provider_id"]: row["accepted"] / row["answered"] for row in rows}
+    return Subquery(rate, output_field=FloatField())
 
 
 def _facts(location: Location, acceptance_rate: float | None) -> LocationFacts:
@@ -167,34 +165,43 @@ def _facts(location: Location, acceptance_rate: float | None) -> LocationFacts:
 
 
 def candidates_for_referral(*, referral: Referral, include_excluded: bool = False) -> CandidateList:
-    """Rank the locations for a referral in a fixed number of queries, whatever the number
-    of locations: the hard conditions filter in SQL (unless the excluded are asked for),
-    then one aggregate gives the acceptance rates of the loaded locations' providers."""
-    if not Referral.youth.is_cached(referral):
-        referral.youth = YouthIdentity.objects.select_related("municipality").get(
-            pk=referral.youth_id
-        )
-    excluded_providers = frozenset(
+    """Rank the locations for a referral in two queries whatever the number of locations
+    (three off PostgreSQL): the youth with the providers that refused, then the locations
+    with their provider's acceptance rate, the hard conditions filtered in SQL unless the
+    excluded are asked for."""
+    refusers = (
         Offer.objects.filter(
             referral=referral, status__in=[Offer.Status.REFUSED, Offer.Status.EXPIRED]
         )
         .order_by()
         .values_list("provider_id", flat=True)
     )
+    youths = YouthIdentity.objects.select_related("municipality")
+    youth: YouthIdentity
+    if connections[youths.db].vendor == "postgresql":  # one round trip for both
+        youth = annotated = youths.annotate(refusers=ArraySubquery(refusers)).get(
+            pk=referral.youth_id
+        )
+        excluded_providers = frozenset(annotated.refusers)
+    else:
+        youth = youths.get(pk=referral.youth_id)
+        excluded_providers = frozenset(refusers)
+    if not Referral.youth.is_cached(referral):
+        referral.youth = youth
     need = need_for_referral(referral=referral, excluded_providers=excluded_providers)
     now = timezone.now()
-    locations = list(_locations(referral=referral, need=need, fitting_only=not include_excluded))
-    rates = acceptance_rates(
-        provider_ids={location.provider_id for location in locations},
-        care_forms=list(need.care_forms),
-        since=now - timedelta(days=365),
+    locations = _locations(referral=referral, need=need, fitting_only=not include_excluded)
+    locations = locations.annotate(
+        acceptance_rate=acceptance_rate(
+            care_forms=list(need.care_forms), since=now - timedelta(days=365)
+        )
     )
     fitting: list[Candidate] = []
     excluded: list[Candidate] = []
     for location in locations:
         assessment = assess(
             need,
-            _facts(location, rates.get(location.provider_id)),
+            _facts(location, location.acceptance_rate),
             weights=settings.MATCH_WEIGHTS,
             now=now,
             distance_zero_km=settings.MATCH_DISTANCE_ZERO_KM,
