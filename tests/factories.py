@@ -24,7 +24,9 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         model = Municipality
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"GM9{n:03d}")
+    # Six characters like a CBS code; 2000-9999 are unused by real municipalities. The
+    # sequence runs on over a whole session (thousands), so it wraps instead of growing.
+    code = factory.Sequence(lambda n: f"GM{2000 + n % 8000:04d}")
     name = factory.Sequence(lambda n: f"Testgemeente {n}")
     region = factory.SubFactory(RegionFactory)
     latitude = 52.09
