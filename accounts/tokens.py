@@ -79,9 +79,12 @@ class ApiTokenAuthentication(BaseAuthentication):
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Ongeldige of verlopen API-sleutel."))
         now = timezone.now()
-        ApiToken.objects.filter(pk=token.pk).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION)
-        ).update(last_used_at=now)
+        # Checked on the row just read first, so a busy client costs no write per call; the
+        # condition in SQL keeps concurrent requests from writing more than once.
+        if token.last_used_at is None or token.last_used_at < now - LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=token.pk).filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION)
+            ).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

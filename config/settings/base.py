@@ -177,6 +177,8 @@ CELERY_TASK_ROUTES = {
     "accounts.tasks.*": {"queue": "notifications"},
     "placement.tasks.*": {"queue": "notifications"},
     "analyses.tasks.*": {"queue": "reports"},
+    # More free places reach waiting referrals as fast as an offer e-mail does.
+    "capacity.tasks.announce_free_places": {"queue": "notifications"},
     "capacity.tasks.*": {"queue": "maintenance"},
     "referrals.tasks.*": {"queue": "maintenance"},
 }
