@@ -101,15 +101,17 @@ def _locations(*, referral: Referral, need: Need, fitting_only: bool) -> QuerySe
     """Active locations contracted by the youth's region, with provider and municipality.
 
     With `fitting_only` the hard conditions of `matching.exclusions` are applied in SQL as
-    well, so only the few survivors leave the database; Python still checks each one."""
+    well, so only the few survivors leave the database; Python still checks each one.
+    The conditions go in one `filter()`: every chained call copies the query."""
     region_id = _matchable_youth(referral)[1].region_id
     locations = Location.objects.select_related("provider", "municipality").order_by("id")
     postgresql = connections[locations.db].vendor == "postgresql"
+    conditions: list[Q | Func] = [Q(is_active=True)]
     if postgresql:
         # `id = ANY(ARRAY(…))`: the planner starts from the region's few hundred locations
         # (primary key lookups) instead of scanning the whole country's and joining after.
         in_region = Location.regions.through.objects.filter(region_id=region_id)
-        locations = locations.filter(
+        conditions.append(
             Func(
                 F("pk"),
                 ArraySubquery(in_region.values("location_id")),
@@ -119,29 +121,29 @@ def _locations(*, referral: Referral, need: Need, fitting_only: bool) -> QuerySe
             )
         )
     else:
-        locations = locations.filter(regions=region_id)
-    locations = locations.filter(is_active=True)
-    if not fitting_only:
-        return locations
-    locations = locations.filter(
-        care_form__in=list(need.care_forms),
-        age_min__lte=need.age,
-        age_max__gte=need.age,
-        secured=need.secured,
-        free_places__gte=1,
-    )
-    if need.gender != "f":
-        locations = locations.exclude(gender=Location.GenderServed.GIRLS)
-    if need.gender != "m":
-        locations = locations.exclude(gender=Location.GenderServed.BOYS)
-    if postgresql:  # jsonb @> and ?|; elsewhere Python alone checks these two
-        if need.expertise:
-            locations = locations.filter(expertise__contains=list(need.expertise))
-        if need.risk_flags:
-            locations = locations.exclude(contra_indications__has_any_keys=list(need.risk_flags))
-    if need.excluded_providers:
-        locations = locations.exclude(provider_id__in=need.excluded_providers)
-    return locations
+        conditions.append(Q(regions=region_id))
+    if fitting_only:
+        conditions.append(
+            Q(
+                care_form__in=list(need.care_forms),
+                age_min__lte=need.age,
+                age_max__gte=need.age,
+                secured=need.secured,
+                free_places__gte=1,
+            )
+        )
+        if need.gender != "f":
+            conditions.append(~Q(gender=Location.GenderServed.GIRLS))
+        if need.gender != "m":
+            conditions.append(~Q(gender=Location.GenderServed.BOYS))
+        if postgresql:  # jsonb @> and ?|; elsewhere Python alone checks these two
+            if need.expertise:
+                conditions.append(Q(expertise__contains=list(need.expertise)))
+            if need.risk_flags:
+                conditions.append(~Q(contra_indications__has_any_keys=list(need.risk_flags)))
+        if need.excluded_providers:
+            conditions.append(~Q(provider_id__in=need.excluded_providers))
+    return locations.filter(*conditions)
 
 
 def acceptance_rate(*, care_forms: list[str], since: datetime) -> Subquery:
