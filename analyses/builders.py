@@ -1,5 +1,6 @@
 # ruff: noqa: S608
-# SQL is assembled only from constants and analyses.sql snippets; values are parameters.
+# SQL is assembled only from constants and analyses.sql snippets; values are parameters
+# (the staged facts take none: their date and integers are written in as typed literals).
 """The report builders: each turns the event tables into the rows of its report as ONE
 aggregate SELECT (a `Report`); `analyses.services.reports_rebuild` stores them in one
 transaction, with INSERT … SELECT when it reads and writes the same database.
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from analyses.sql import Dialect, median, periodised
+from analyses.sql import Dialect, grouped_with_median, median, periodised
 
 WAITING_STATUSES = "('submitted', 'needs_info', 'matching', 'offered', 'waiting')"
 REFUSED = "('refused', 'expired')"
@@ -81,11 +82,9 @@ def _referral_facts(ctx: Context) -> str:
     d = ctx.dialect
     as_of = d.date_literal(ctx.as_of)
     refusals, days = int(ctx.hard_refusals), int(ctx.hard_days)
-    age_band = f"""CASE WHEN b.birth_date IS NULL THEN 'unknown'
-                WHEN {d.age("b.birth_date", "b.d")} < 12 THEN '0-11'
-                WHEN {d.age("b.birth_date", "b.d")} < 16 THEN '12-15'
-                WHEN {d.age("b.birth_date", "b.d")} < 18 THEN '16-17'
-                ELSE '18+' END"""
+    age_band = """CASE WHEN b.age IS NULL THEN 'unknown'
+                WHEN b.age < 12 THEN '0-11' WHEN b.age < 16 THEN '12-15'
+                WHEN b.age < 18 THEN '16-17' ELSE '18+' END"""
     facts = f"""
     WITH ev AS (
         SELECT referral_id,
@@ -152,7 +151,7 @@ def _referral_facts(ctx: Context) -> str:
            CASE WHEN b.status_now IN {WAITING_STATUSES} AND b.birth_date IS NOT NULL
                      AND {d.age("b.birth_date", as_of)} >= 17
                 THEN 1 ELSE 0 END AS waiting_17_plus
-    FROM base b
+    FROM (SELECT base.*, {d.age("birth_date", "d")} AS age FROM base) b
     """
     pr = periodised(d, "facts", precomputed=True)
     return f"WITH {ctx.source('facts', facts)}, {d.cte('pr', pr)}"
@@ -269,19 +268,15 @@ def build_refusals(ctx: Context) -> Report:
 
 def build_provider_responses(ctx: Context) -> Report:
     keys = ["period", "region", "provider"]
-    sql = f"""{_offer_facts(ctx)},
-    totals AS (
-        SELECT period, region, provider, COUNT(*) AS offers,
+    measures = f"""COUNT(*) AS offers,
                SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END) AS accepted,
                SUM(CASE WHEN status IN {REFUSED} THEN 1 ELSE 0 END) AS refused,
-               SUM(CASE WHEN reason = 'no_response' THEN 1 ELSE 0 END) AS no_response
-        FROM po GROUP BY period, region, provider
-    ), medians AS (
-        {median(ctx.dialect, "po", keys, "hours")}
-    )
-    SELECT t.period, t.region, t.provider, t.offers, t.accepted, t.refused, t.no_response,
-           {ctx.dialect.round("m.median", 2)}
-    FROM totals t LEFT JOIN medians m ON {_on("m", "t", keys)}"""
+               SUM(CASE WHEN reason = 'no_response' THEN 1 ELSE 0 END) AS no_response"""
+    sql = f"""{_offer_facts(ctx)},
+    totals AS ({grouped_with_median(ctx.dialect, "po", keys, measures, "hours")})
+    SELECT period, region, provider, offers, accepted, refused, no_response,
+           {ctx.dialect.round("median", 2)}
+    FROM totals"""
     return Report(
         columns=(
             *keys,
@@ -379,12 +374,7 @@ def build_kpis(ctx: Context) -> Report:
            CAST({den} AS INTEGER), CAST({value or d.ratio(num, den)} AS FLOAT) FROM figures"""
         for code, num, den, value in figures
     )
-    stale = f"""CASE WHEN last_confirmed_at IS NULL OR last_confirmed_at < {d.ts_param()}
-                     THEN 1 ELSE 0 END"""
-    sql = f"""{_referral_facts(ctx)},
-    sums AS (
-        SELECT period, region,
-               COUNT(*) AS referrals,
+    measures = """COUNT(*) AS referrals,
                SUM(placed) AS placements,
                SUM(CASE WHEN placed = 1 THEN offers ELSE 0 END) AS offers_placed,
                SUM(CASE WHEN ever_waited = 1 AND status_now = 'closed' THEN 1 ELSE 0 END)
@@ -392,14 +382,14 @@ def build_kpis(ctx: Context) -> Report:
                SUM(CASE WHEN ever_waited = 1 AND close_outcome = 'resolved_at_home'
                         THEN 1 ELSE 0 END) AS waited_home,
                SUM(complete_va) AS complete_va,
-               SUM(waiting_17_plus) AS waiting_17_plus
-        FROM pr GROUP BY period, region
-    ), medians AS (
-        {median(d, "pr", ["period", "region"], "days_to_placement", "placed = 1")}
-    ), figures AS (
-        SELECT s.*, m.median FROM sums s
-        LEFT JOIN medians m ON {_on("m", "s", ["period", "region"])}
-    ), capacity AS (
+               SUM(waiting_17_plus) AS waiting_17_plus"""
+    stale = f"""CASE WHEN last_confirmed_at IS NULL OR last_confirmed_at < {d.ts_param()}
+                     THEN 1 ELSE 0 END"""
+    grouped = grouped_with_median(
+        d, "pr", ["period", "region"], measures, "days_to_placement", "placed = 1"
+    )
+    sql = f"""{_referral_facts(ctx)},
+    figures AS ({grouped}), capacity AS (
         SELECT COUNT(*) AS locations, COALESCE(SUM({stale}), 0) AS stale
         FROM capacity_location WHERE is_active
     )

@@ -160,3 +160,24 @@ def median(d: Dialect, source: str, keys: list[str], value: str, where: str = "1
         WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
         GROUP BY {k}
     """
+
+
+def grouped_with_median(
+    d: Dialect, source: str, keys: list[str], measures: str, value: str, where: str = "1 = 1"
+) -> str:
+    """SELECT keys…, measures…, median FROM source GROUP BY keys: `median` of `value` over
+    the rows where `where` holds. PostgreSQL computes both in one pass over the groups."""
+    k = ", ".join(keys)
+    if d.pg:
+        return f"""
+            SELECT {k}, {measures},
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY {value})
+                       FILTER (WHERE {where}) AS median
+            FROM {source} GROUP BY {k}
+        """
+    on = " AND ".join(f"m.{key} = t.{key}" for key in keys)
+    return f"""
+        SELECT t.*, m.median
+        FROM (SELECT {k}, {measures} FROM {source} GROUP BY {k}) t
+        LEFT JOIN ({median(d, source, keys, value, where)}) m ON {on}
+    """
