@@ -1,6 +1,6 @@
 """Fixtures shared by every test: one region with a user of every role, and API clients."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -98,3 +98,16 @@ def api_client_for() -> Callable[[User | None], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def celery_join_flag() -> Iterator[None]:
+    """Eager jobs run in several threads at once (threaded race tests, the live server of
+    the browser tests) can leave Celery's process-wide "inside a task" flag set, because
+    Task.apply saves and restores it without a lock. Every test starts outside a task, or
+    its eager `.apply_async()` fails as if it were called from inside one."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+    _set_task_join_will_block(False)

@@ -2,7 +2,7 @@
 
 import itertools
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,18 +17,6 @@ from tests.conftest import Cast
 from tests.factories import LocationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def celery_join_flag() -> Iterator[None]:
-    """Eager jobs run in several threads at once (the announcements) can leave Celery's
-    process-wide "inside a task" flag set: Task.apply saves and restores it without a lock.
-    Restore it, or a later test's `.apply().get()` fails."""
-    from celery._state import _set_task_join_will_block, task_join_will_block
-
-    saved = task_join_will_block()
-    yield
-    _set_task_join_will_block(saved)
 
 
 def run_in_threads(jobs: list[Callable[[], None]]) -> list[BaseException]:
