@@ -97,7 +97,9 @@ def _schedule_announcement(location_id: int) -> None:
     try:
         announce_free_places.apply_async(args=[location_id], countdown=ANNOUNCE_DELAY_SECONDS)
     except Exception:  # broker down: announce now; the listeners cope with that themselves
-        logger.warning("Broker unavailable; announcing location %s in the request", location_id)
+        logger.warning(
+            "Broker unavailable; announcing location %s in the request", location_id, exc_info=True
+        )
         free_places_announce(location_id=location_id)
 
 

@@ -14,5 +14,7 @@ def on_free_places_increased(sender: Any, location_id: int, **kwargs: Any) -> No
         watch_waiting_list.delay(location_id)
     except Exception:  # broker down: the hourly sweep of waiting referrals catches up
         logger.warning(
-            "Broker unavailable; waiting-list watch for location %s deferred", location_id
+            "Broker unavailable; waiting-list watch for location %s deferred",
+            location_id,
+            exc_info=True,
         )

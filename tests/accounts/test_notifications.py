@@ -3,6 +3,7 @@
 import socket
 from collections.abc import Iterator
 
+import kombu.pools
 import pytest
 from django.core import mail
 from django.test import Client
@@ -57,6 +58,13 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _fresh_broker_pools() -> None:
+    """Close every broker connection and forget the pools: a closed pool is never reopened
+    by itself, and an eager job acquires a producer too, so later tests would fail."""
+    kombu.pools.reset()
+    celery_app._after_fork()  # drops the app's connection and producer pools (as in a fork)
+
+
 @pytest.fixture
 def broker_down() -> Iterator[None]:
     """Point Celery at a port where nothing listens, as when Redis is down."""
@@ -71,12 +79,12 @@ def broker_down() -> Iterator[None]:
         broker_connection_timeout=0.5,
         task_publish_retry=False,
     )
-    celery_app.pool.force_close_all()
+    _fresh_broker_pools()
     try:
         yield
     finally:
         celery_app.conf.update(**saved, task_publish_retry=saved_retry)
-        celery_app.pool.force_close_all()
+        _fresh_broker_pools()
 
 
 @pytest.mark.django_db(transaction=True)
