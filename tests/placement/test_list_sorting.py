@@ -64,3 +64,26 @@ def test_waiting_list_sorts_longest_wait_first_and_by_code(
     html = client.get("/placement/wachtlijst/?sort=-code").content.decode()
     codes = sorted((r.code for r in referrals), reverse=True)
     assert sorted(codes, key=html.index) == codes
+
+
+def test_board_shows_the_oldest_cards_of_each_column_and_counts_the_rest(
+    cast: Cast, make_referral: Callable[..., Referral], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("placement.views.BOARD_CARDS_PER_COLUMN", 2)
+    waiting = []
+    for days in (5, 40, 20):
+        referral = make_referral(status=Referral.Status.WAITING)
+        Referral.objects.filter(pk=referral.pk).update(
+            status_changed_at=timezone.now() - timedelta(days=days)
+        )
+        waiting.append(referral)
+    matching = make_referral(status=Referral.Status.MATCHING)
+    client = Client()
+    client.force_login(cast.coordinator)
+    html = client.get("/placement/bord/").content.decode()
+    oldest, older, newest = waiting[1].code, waiting[2].code, waiting[0].code
+    assert oldest in html and older in html and newest not in html
+    assert html.index(oldest) < html.index(older)
+    assert matching.code in html
+    assert f"{Referral.Status.WAITING.label} (3)" in html
+    assert "De oudste 2 van 3" in html and "?status=waiting" in html
