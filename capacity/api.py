@@ -15,7 +15,8 @@ from accounts.models import Role, User
 from accounts.permissions import has_role
 from capacity.models import Location
 from capacity.selectors import LocationFilters, is_stale, locations_for_user, with_staleness
-from capacity.services import location_confirm, location_set_free_places
+from capacity.services import location_confirm, location_set_free_places_by_id
+from config.api import represent
 from config.codes import CareForm, Expertise
 from config.errors import ValidationFailed
 
@@ -58,8 +59,11 @@ class LocationSerializer(serializers.ModelSerializer[Location]):
         read_only_fields = fields
 
     def get_regions(self, location: Location) -> list[str]:
-        # Uses the prefetched regions: no query per location.
-        return sorted(region.code for region in location.regions.all())
+        # The codes read with the location, else its prefetched regions: no query per row.
+        codes = getattr(location, "region_codes", None)
+        if codes is None:
+            codes = [region.code for region in location.regions.all()]
+        return sorted(codes)
 
 
 class FreePlacesSerializer(serializers.Serializer[Any]):
@@ -186,15 +190,22 @@ class LocationDetailView(APIView):
         user = _caller(request)
         if not user.is_provider:
             raise Http404  # a coordinator reads, but only the provider changes its figures
-        location = self._get(pk)
         serializer = FreePlacesSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        location_set_free_places(
-            location=location, free_places=serializer.validated_data["free_places"], by=user
+        try:
+            serializer.is_valid(raise_exception=True)
+        except (serializers.ValidationError, ValidationFailed):
+            self._get(pk)  # someone else's location is 404 whatever the body says
+            raise
+        # One locked read, scoped to the caller's provider (404 otherwise); the answer is
+        # the committed row, so there is no read before and none after.
+        location = location_set_free_places_by_id(
+            location_id=pk, free_places=serializer.validated_data["free_places"], by=user
         )
-        # The service left `location` with the committed figures: no second read.
+        location.region_codes = list(  # type: ignore[attr-defined]
+            location.regions.values_list("code", flat=True)
+        )
         location.is_stale = is_stale(location=location)  # type: ignore[attr-defined]
-        return Response(LocationSerializer(location).data, status=status.HTTP_200_OK)
+        return Response(represent(LocationSerializer, location), status=status.HTTP_200_OK)
 
 
 class LocationConfirmView(APIView):

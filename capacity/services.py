@@ -63,6 +63,23 @@ def _lock(location: Location) -> Location:
     return Location.objects.select_for_update().get(pk=location.pk)
 
 
+def _lock_managed(*, location_id: int, by: User) -> Location:
+    """Read and lock in one query, for callers that hold only an id (the API): the row with
+    what its answer shows (provider, municipality). NotFound when the caller does not manage
+    it, so no other provider's row is ever locked."""
+    rows = Location.objects.select_for_update(of=("self",)).select_related(
+        "provider", "municipality"
+    )
+    if not by.is_functional_admin:
+        if not by.is_provider or by.organisation_id is None:
+            raise NotFound
+        rows = rows.filter(provider_id=by.organisation_id)
+    try:
+        return rows.get(pk=location_id)
+    except Location.DoesNotExist:
+        raise NotFound from None
+
+
 def _may_manage(*, location: Location, user: User) -> bool:
     """A location is managed by its own provider's staff (and the functional admin)."""
     if user.is_functional_admin:
@@ -187,12 +204,34 @@ def location_set_free_places(*, location: Location, free_places: int, by: User) 
     cannot be corrected away here.
     """
     _ensure_may_manage(location=location, user=by)
-    free_places = _ensure_int(free_places, "free_places")
-    locked = _lock(location)
+    free_places = _ensure_free_places(free_places)
+    return _set_free_places(
+        location=location, locked=_lock(location), free_places=free_places, by=by
+    )
+
+
+@transaction.atomic
+def location_set_free_places_by_id(*, location_id: int, free_places: int, by: User) -> Location:
+    """The same for a provider's own system (PATCH /locations/{id}/), which names only an id:
+    the locked read is the only read, and the answer is the committed row with its provider
+    and municipality loaded (a busy client pushes figures every few seconds)."""
+    free_places = _ensure_free_places(free_places)
+    locked = _lock_managed(location_id=location_id, by=by)
+    return _set_free_places(location=locked, locked=locked, free_places=free_places, by=by)
+
+
+def _ensure_free_places(value: object) -> int:
+    free_places = _ensure_int(value, "free_places")
     if free_places < 0:
         raise ValidationFailed(
             {"free_places": [_("Het aantal vrije plaatsen kan niet negatief zijn.")]}
         )
+    return free_places
+
+
+def _set_free_places(
+    *, location: Location, locked: Location, free_places: int, by: User
+) -> Location:
     maximum = locked.total_places - locked.held_places
     if free_places > maximum:
         raise ValidationFailed(

@@ -5,12 +5,28 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import Conflict, NotFound, ValidationFailed
+
+
+def represent(serializer_class: type[serializers.BaseSerializer[Any]], instance: Any) -> Any:
+    """The output of a read-only serializer for one object, from one shared instance.
+
+    DRF builds every field anew for each serializer instance (about 1.5 ms for a model of
+    24 fields, more than the rest of a small answer); `to_representation` only reads them,
+    so one instance per class serves every request. Use it for answers, never for input.
+    """
+    shared = _SHARED.get(serializer_class)
+    if shared is None:
+        shared = _SHARED.setdefault(serializer_class, serializer_class())
+    return shared.to_representation(instance)
+
+
+_SHARED: dict[type[serializers.BaseSerializer[Any]], serializers.BaseSerializer[Any]] = {}
 
 
 class Pagination(PageNumberPagination):

@@ -151,8 +151,9 @@ class TestPatch:
         django_capture_on_commit_callbacks: Any,
     ) -> None:
         client = api_client_for(cast.provider_a)
-        # location (with provider, municipality), its regions; lock, update, event, savepoints
-        with django_assert_max_num_queries(7), django_capture_on_commit_callbacks():
+        # one locked read (with provider, municipality), update, event, region codes and the
+        # test transaction's savepoint + release: no read before the lock, none after
+        with django_assert_max_num_queries(6), django_capture_on_commit_callbacks():
             response = client.patch(url(location_a), {"free_places": 3}, format="json")
         assert response.status_code == 200
 

@@ -12,7 +12,11 @@ from accounts.models import User
 from capacity import services
 from capacity.errors import NoFreePlace
 from capacity.models import CapacityEvent, Location
-from capacity.services import location_adjust_free_places, location_hold_place
+from capacity.services import (
+    location_adjust_free_places,
+    location_hold_place,
+    location_set_free_places_by_id,
+)
 from tests.conftest import Cast
 from tests.factories import LocationFactory
 
@@ -114,3 +118,53 @@ def test_with_the_lock_the_same_race_loses_nothing(cast: Cast) -> None:
     assert errors == []
     location.refresh_from_db()
     assert location.free_places == 4
+
+
+def set_by_id(location_id: int, free: int, user: User) -> Callable[[], None]:
+    def job() -> None:
+        location_set_free_places_by_id(location_id=location_id, free_places=free, by=user)
+
+    return job
+
+
+def history_chains(location: Location) -> bool:
+    """Every event starts where the one before ended, and the last one is the row."""
+    events = list(CapacityEvent.objects.filter(location=location).order_by("id"))
+    location.refresh_from_db()
+    return all(
+        after.free_before == before.free_after for before, after in itertools.pairwise(events)
+    ) and (events[-1].free_after, events[-1].occupied_after) == (
+        location.free_places,
+        location.occupied_places,
+    )
+
+
+def test_concurrent_api_corrections_keep_the_history_chained(cast: Cast) -> None:
+    """PATCH /locations/{id}/ reads and locks in one query; racing corrections queue."""
+    location = LocationFactory(
+        provider=cast.provider_a_org, total_places=12, free_places=0, occupied_places=12
+    )
+    errors = run_in_threads([set_by_id(location.pk, n, cast.provider_a) for n in range(1, 9)])
+    assert errors == []
+    assert CapacityEvent.objects.filter(location=location).count() == 8
+    assert history_chains(location)
+    assert location.free_places + location.occupied_places == 12
+
+
+def test_without_the_lock_api_corrections_break_the_history(cast: Cast, monkeypatch: Any) -> None:
+    """The same race with the one-query lock taken out: both read 0 free places, so two
+    events start from 0 and the history no longer adds up."""
+    location = LocationFactory(
+        provider=cast.provider_a_org, total_places=12, free_places=0, occupied_places=12
+    )
+    read_barrier = threading.Barrier(2)
+
+    def read_without_lock(*, location_id: int, by: User) -> Location:
+        fresh = Location.objects.select_related("provider", "municipality").get(pk=location_id)
+        read_barrier.wait(timeout=10)
+        return fresh
+
+    monkeypatch.setattr(services, "_lock_managed", read_without_lock)
+    errors = run_in_threads([set_by_id(location.pk, n, cast.provider_a) for n in (3, 5)])
+    assert errors == []
+    assert not history_chains(location), "expected the unlocked version to break the chain"
