@@ -23,6 +23,7 @@ from placement.selectors import (
     offers_for_user,
     placement_for_user,
     placements_for_user,
+    referral_for_matching,
 )
 from referrals.models import Referral
 from referrals.selectors import referral_for_user
@@ -344,7 +345,7 @@ class CandidatesView(APIView):
         responses={200: CandidateSerializer(many=True)},
     )
     def get(self, request: Request, referral_id: int) -> Response:
-        referral = referral_for_user(user=_user(request), pk=referral_id)
+        referral = referral_for_matching(user=_user(request), pk=referral_id)
         include_excluded = request.query_params.get("include_excluded") in ("1", "true", "yes")
         result = candidates_for_referral(referral=referral, include_excluded=include_excluded)
         rows: list[dict[str, Any]] = [

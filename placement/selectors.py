@@ -29,6 +29,7 @@ from config.errors import Conflict, NotFound
 from placement.matching import Assessment, LocationFacts, Need, assess, rank
 from placement.models import Offer, Placement
 from referrals.models import Referral, YouthIdentity, age_on
+from referrals.selectors import referral_for_user
 
 ANSWERED = [Offer.Status.ACCEPTED, Offer.Status.REFUSED, Offer.Status.EXPIRED]
 
@@ -189,30 +190,53 @@ def _facts(location: Location, acceptance_rate: float | None) -> LocationFacts:
     )
 
 
+def _refusers(referral: int | OuterRef) -> QuerySet[Offer, int]:
+    """The providers that refused the referral or let its offer expire: never asked again."""
+    return (
+        Offer.objects.filter(
+            Q(referral=referral), status__in=[Offer.Status.REFUSED, Offer.Status.EXPIRED]
+        )
+        .order_by()
+        .values_list("provider_id", flat=True)
+    )
+
+
+MATCHING_RELATED = ("current_analysis", "youth__municipality")
+
+
+def referral_for_matching(*, user: User, pk: object) -> Referral:
+    """A referral in the coordinator's scope with what matching reads, in one query: the
+    current analysis, the youth's birth date, gender and home (used, never shown) and, on
+    PostgreSQL, the providers that already refused. `candidates_for_referral` then needs only
+    its location query."""
+    annotations = None
+    if connections[Referral.objects.db].vendor == "postgresql":
+        annotations = {"refusers": ArraySubquery(_refusers(OuterRef("pk")))}
+    return referral_for_user(user=user, pk=pk, related=MATCHING_RELATED, annotations=annotations)
+
+
 def candidates_for_referral(*, referral: Referral, include_excluded: bool = False) -> CandidateList:
     """Rank the locations for a referral in two queries whatever the number of locations
     (three off PostgreSQL): the youth with the providers that refused, then the locations
     with their provider's acceptance rate, the hard conditions filtered in SQL unless the
     excluded are asked for."""
-    refusers = (
-        Offer.objects.filter(
-            referral=referral, status__in=[Offer.Status.REFUSED, Offer.Status.EXPIRED]
-        )
-        .order_by()
-        .values_list("provider_id", flat=True)
-    )
-    youths = YouthIdentity.objects.select_related("municipality")
-    youth: YouthIdentity
-    if connections[youths.db].vendor == "postgresql":  # one round trip for both
-        youth = annotated = youths.annotate(refusers=ArraySubquery(refusers)).get(
-            pk=referral.youth_id
-        )
-        excluded_providers = frozenset(annotated.refusers)
+    read_with_referral = getattr(referral, "refusers", None)
+    if read_with_referral is not None and Referral.youth.is_cached(referral):
+        excluded_providers = frozenset(read_with_referral)  # referral_for_matching read them
     else:
-        youth = youths.get(pk=referral.youth_id)
-        excluded_providers = frozenset(refusers)
-    if not Referral.youth.is_cached(referral):
-        referral.youth = youth
+        refusers = _refusers(referral.pk)
+        youths = YouthIdentity.objects.select_related("municipality")
+        youth: YouthIdentity
+        if connections[youths.db].vendor == "postgresql":  # one round trip for both
+            youth = annotated = youths.annotate(refusers=ArraySubquery(refusers)).get(
+                pk=referral.youth_id
+            )
+            excluded_providers = frozenset(annotated.refusers)
+        else:
+            youth = youths.get(pk=referral.youth_id)
+            excluded_providers = frozenset(refusers)
+        if not Referral.youth.is_cached(referral):
+            referral.youth = youth
     need = need_for_referral(referral=referral, excluded_providers=excluded_providers)
     now = timezone.now()
     locations = _locations(referral=referral, need=need, fitting_only=not include_excluded)
