@@ -1,11 +1,13 @@
 """Offers (the anonymised request put before one provider) and placements."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from config.codes import RefusalReason
+from config.codes import CareForm, RefusalReason
 
 
 class Offer(models.Model):
@@ -32,6 +34,9 @@ class Offer(models.Model):
     provider = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="offers"
     )
+    # The location's care form when the offer was made: the acceptance rate for similar
+    # requests counts it from one index, without visiting the location of every offer.
+    care_form = models.CharField(_("zorgvorm"), max_length=30, choices=CareForm.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -84,10 +89,21 @@ class Offer(models.Model):
             models.Index(
                 fields=["deadline"], condition=Q(status="open"), name="offer_open_deadline"
             ),
+            # acceptance rate per provider and care form over a period, from the index alone
+            models.Index(
+                fields=["provider", "care_form", "sent_at"],
+                include=["status"],
+                name="offer_acceptance",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.referral_id} → {self.location_id} ({self.status})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.care_form and self.location_id is not None:
+            self.care_form = self.location.care_form
+        super().save(*args, **kwargs)
 
     @property
     def response_time(self) -> object:

@@ -149,13 +149,13 @@ def _locations(*, referral: Referral, need: Need, fitting_only: bool) -> QuerySe
 
 def acceptance_rate(*, care_forms: list[str], since: datetime) -> Subquery:
     """Of the location's provider: the share accepted of its answered offers since `since` for
-    locations of one of `care_forms` (similar requests); NULL when there are none. One
-    indexed lookup per location, inside the location query: no extra round trip."""
+    one of `care_forms` (similar requests); NULL when there are none. One index-only range
+    scan per location (`offer_acceptance`), inside the location query: no extra round trip."""
     similar = Offer.objects.filter(
         provider_id=OuterRef("provider_id"),
+        care_form__in=care_forms,
         sent_at__gte=since,
         status__in=ANSWERED,
-        location__care_form__in=care_forms,
     )
     rate = (
         similar.order_by()

@@ -122,6 +122,7 @@ def offer_send(
                 referral=referral,
                 location=location,
                 provider_id=location.provider_id,
+                care_form=location.care_form,
                 sent_by=by,
                 deadline=offer_deadline(now, settings.OFFER_DEADLINE_WORKING_DAYS),
                 was_proposal=was_proposal,
