@@ -192,7 +192,14 @@ def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
 @login_required
 @role_required(Role.PROVIDER)
 def offer_inbox(request: HttpRequest) -> HttpResponse:
-    offers = offers_for_user(user=_user(request))
+    # The list shows code, location, status and deadline: only those are read (the scope's
+    # eager joins of the analysis and the youth would cost more planning than the rows do).
+    offers = (
+        offers_for_user(user=_user(request))
+        .select_related(None)
+        .select_related("referral", "location")
+        .only("status", "deadline", "sent_at", "referral__code", "location__name")
+    )
     show = request.GET.get("toon", "open")
     if show == "open":
         offers = offers.filter(status=Offer.Status.OPEN)
