@@ -91,9 +91,7 @@ class Offer(models.Model):
             ),
             # acceptance rate per provider and care form over a period, from the index alone
             models.Index(
-                fields=["provider", "care_form", "sent_at"],
-                include=["status"],
-                name="offer_acceptance",
+                fields=["provider", "care_form", "sent_at", "status"], name="offer_acceptance"
             ),
         ]
 

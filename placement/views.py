@@ -412,25 +412,26 @@ BOARD_CARDS_PER_COLUMN = 25
 @login_required
 @role_required(Role.COORDINATOR)
 def board(request: HttpRequest) -> HttpResponse:
-    """Every open referral by status, with days in status: one query for the counts, one for
-    the oldest cards of each column (a window over the columns), whatever the numbers."""
+    """Every open referral by status, with days in status: the oldest cards of each column and
+    each column's count in one query (two windows over the columns), whatever the numbers."""
     open_referrals = referrals_for_user(user=_user(request)).filter(status__in=BOARD_STATUSES)
-    per_status = open_referrals.order_by().values("status").annotate(n=Count("id"))
-    counts = dict(per_status.values_list("status", "n"))
     cards = (
         open_referrals.annotate(
             position=Window(
                 RowNumber(),
                 partition_by=[F("status")],
                 order_by=[F("status_changed_at").asc(), F("id").asc()],
-            )
+            ),
+            in_column=Window(Count("id"), partition_by=[F("status")]),
         )
         .filter(position__lte=BOARD_CARDS_PER_COLUMN)
         .order_by("status_changed_at", "id")
     )
     columns: dict[str, list[Referral]] = {status: [] for status in BOARD_STATUSES}
+    counts: dict[str, int] = {}
     for referral in cards:
         columns[referral.status].append(referral)
+        counts[referral.status] = referral.in_column
     return render(
         request,
         "placement/board.html",

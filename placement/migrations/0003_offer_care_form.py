@@ -43,9 +43,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="offer",
             index=models.Index(
-                fields=["provider", "care_form", "sent_at"],
-                include=("status",),
-                name="offer_acceptance",
+                fields=["provider", "care_form", "sent_at", "status"], name="offer_acceptance"
             ),
         ),
         migrations.RunSQL(

@@ -87,3 +87,26 @@ def test_board_shows_the_oldest_cards_of_each_column_and_counts_the_rest(
     assert matching.code in html
     assert f"{Referral.Status.WAITING.label} (3)" in html
     assert "De oudste 2 van 3" in html and "?status=waiting" in html
+
+
+def test_the_board_takes_the_same_queries_for_few_and_many_referrals(
+    cast: Cast, make_referral: Callable[..., Referral]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(cast.coordinator)
+    make_referral(status=Referral.Status.WAITING)
+    client.get("/placement/bord/")  # session and caches warm
+    with CaptureQueriesContext(connection) as few:
+        client.get("/placement/bord/")
+    for status in (Referral.Status.WAITING, Referral.Status.MATCHING, Referral.Status.SUBMITTED):
+        for _ in range(3):
+            make_referral(status=status)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/placement/bord/").content.decode()
+    assert f"{Referral.Status.WAITING.label} (4)" in html
+    assert len(many.captured_queries) == len(few.captured_queries)
+    board_queries = [q for q in many.captured_queries if "referrals_referral" in q["sql"]]
+    assert len(board_queries) == 1  # cards and column counts together
