@@ -201,9 +201,8 @@ class LocationDetailView(APIView):
         location = location_set_free_places_by_id(
             location_id=pk, free_places=serializer.validated_data["free_places"], by=user
         )
-        location.region_codes = list(  # type: ignore[attr-defined]
-            location.regions.values_list("code", flat=True)
-        )
+        if not hasattr(location, "region_codes"):  # read with the row on PostgreSQL
+            location.region_codes = list(location.regions.values_list("code", flat=True))  # type: ignore[attr-defined]
         location.is_stale = is_stale(location=location)  # type: ignore[attr-defined]
         return Response(represent(LocationSerializer, location), status=status.HTTP_200_OK)
 

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeGuard
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count
+from django.db import connections, transaction
+from django.db.models import Count, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,6 +71,12 @@ def _lock_managed(*, location_id: int, by: User) -> Location:
     rows = Location.objects.select_for_update(of=("self",)).select_related(
         "provider", "municipality"
     )
+    if connections[rows.db].vendor == "postgresql":  # the region codes in the same query
+        rows = rows.annotate(
+            region_codes=ArraySubquery(
+                Region.objects.filter(contracted_locations=OuterRef("pk")).values("code")
+            )
+        )
     if not by.is_functional_admin:
         if not by.is_provider or by.organisation_id is None:
             raise NotFound

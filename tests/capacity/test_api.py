@@ -151,9 +151,9 @@ class TestPatch:
         django_capture_on_commit_callbacks: Any,
     ) -> None:
         client = api_client_for(cast.provider_a)
-        # one locked read (with provider, municipality), update, event, region codes and the
-        # test transaction's savepoint + release: no read before the lock, none after
-        with django_assert_max_num_queries(6), django_capture_on_commit_callbacks():
+        # one locked read (with provider, municipality and region codes), update, event and
+        # the test transaction's savepoint + release: no read before the lock, none after
+        with django_assert_max_num_queries(5), django_capture_on_commit_callbacks():
             response = client.patch(url(location_a), {"free_places": 3}, format="json")
         assert response.status_code == 200
 
