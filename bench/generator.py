@@ -413,6 +413,7 @@ class Generator:
                 "youth_id",
                 "referrer_id",
                 "organisation_id",
+                "region_id",
                 "legal_status",
                 "current_situation",
                 "previous_placements",
@@ -725,6 +726,7 @@ class Generator:
             rid,
             w.referrer_user_of_municipality[m],
             w.referrer_org_of_municipality[m],
+            w.region_of_municipality[m] + 1,
             "secured_authorisation"
             if secured
             else rng.choice(["voluntary", "voluntary", "supervision_with_authorisation"]),

@@ -6,6 +6,7 @@ pseudonymous code and the professional content that is later shown, anonymised, 
 """
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Municipality, Organisation
+from accounts.models import Municipality, Organisation, Region
 from config.codes import Gender, Intensity, LegalStatus
 
 
@@ -143,6 +144,18 @@ class Referral(models.Model):
         related_name="referrals",
         verbose_name=_("verwijzende organisatie"),
     )
+    # The region of the youth's home municipality, kept with the referral (set on save): the
+    # coordinators' scope and lists start from an index on it instead of every youth of the
+    # region. Past draft it is always there (constraint).
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("regio"),
+    )
     legal_status = models.CharField(
         _("juridische status"), max_length=40, choices=LegalStatus.choices, blank=True
     )
@@ -208,13 +221,30 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=Q(code__regex=r"^ROP-[0-9]{4}-[0-9]{5,}$"), name="referral_code_format"
             ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(region__isnull=False),
+                name="referral_region_past_draft",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="referral_intake"),
+            models.Index(fields=["region", "status", "status_changed_at"], name="referral_region"),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The region follows the youth's home municipality whenever the youth is at hand (the
+        # services edit both together); a save without the youth loaded leaves it as it is.
+        if Referral.youth.is_cached(self):
+            before = self.region_id
+            municipality = self.youth.municipality
+            self.region_id = municipality.region_id if municipality is not None else None
+            fields = kwargs.get("update_fields")
+            if fields is not None and self.region_id != before:
+                kwargs["update_fields"] = [*fields, "region"]
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

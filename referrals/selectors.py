@@ -16,7 +16,8 @@ def referrals_for_user(*, user: User) -> QuerySet[Referral]:
     """The referrals a user may see at all.
 
     Referrer: its own organisation's. Coordinator: every referral past draft whose youth lives
-    in one of its organisation's regions (a draft is the referrer's work in progress).
+    in one of its organisation's regions (`Referral.region`, kept from the home municipality;
+    a draft is the referrer's work in progress).
     Everyone else: none here; providers see referrals only through offers (placement).
     No joins that multiply rows, so callers may add `select_for_update()`.
     """
@@ -26,7 +27,7 @@ def referrals_for_user(*, user: User) -> QuerySet[Referral]:
         return Referral.objects.filter(organisation_id=user.organisation_id)
     if user.role == Role.COORDINATOR:
         return Referral.objects.exclude(status=Referral.Status.DRAFT).filter(
-            youth__municipality__region__in=regions_for_user(user=user)
+            region__in=regions_for_user(user=user)
         )
     return Referral.objects.none()
 
