@@ -59,7 +59,8 @@ class LocationSerializer(serializers.ModelSerializer[Location]):
         read_only_fields = fields
 
     def get_regions(self, location: Location) -> list[str]:
-        # The codes read with the location, else its prefetched regions: no query per row.
+        # The codes read with the location (PATCH on PostgreSQL), else its prefetched regions
+        # (lists) or, for one location on SQLite, one query.
         codes = getattr(location, "region_codes", None)
         if codes is None:
             codes = [region.code for region in location.regions.all()]
@@ -201,8 +202,6 @@ class LocationDetailView(APIView):
         location = location_set_free_places_by_id(
             location_id=pk, free_places=serializer.validated_data["free_places"], by=user
         )
-        if not hasattr(location, "region_codes"):  # read with the row on PostgreSQL
-            location.region_codes = list(location.regions.values_list("code", flat=True))  # type: ignore[attr-defined]
         location.is_stale = is_stale(location=location)  # type: ignore[attr-defined]
         return Response(represent(LocationSerializer, location), status=status.HTTP_200_OK)
 

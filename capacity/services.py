@@ -66,8 +66,8 @@ def _lock(location: Location) -> Location:
 
 def _lock_managed(*, location_id: int, by: User) -> Location:
     """Read and lock in one query, for callers that hold only an id (the API): the row with
-    what its answer shows (provider, municipality). NotFound when the caller does not manage
-    it, so no other provider's row is ever locked."""
+    what its answer shows (provider, municipality and, on PostgreSQL, `region_codes`).
+    NotFound when the caller does not manage it, so no other provider's row is ever locked."""
     rows = Location.objects.select_for_update(of=("self",)).select_related(
         "provider", "municipality"
     )

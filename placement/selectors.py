@@ -216,10 +216,11 @@ def referral_for_matching(*, user: User, pk: object) -> Referral:
 
 
 def candidates_for_referral(*, referral: Referral, include_excluded: bool = False) -> CandidateList:
-    """Rank the locations for a referral in two queries whatever the number of locations
-    (three off PostgreSQL): the youth with the providers that refused, then the locations
-    with their provider's acceptance rate, the hard conditions filtered in SQL unless the
-    excluded are asked for."""
+    """Rank the locations for a referral in a fixed number of queries, whatever the number of
+    locations: the locations with their provider's acceptance rate, the hard conditions
+    filtered in SQL unless the excluded are asked for. A referral from `referral_for_matching`
+    brings its youth and refusing providers along; otherwise one query more reads them (two
+    off PostgreSQL)."""
     read_with_referral = getattr(referral, "refusers", None)
     if read_with_referral is not None and Referral.youth.is_cached(referral):
         excluded_providers = frozenset(read_with_referral)  # referral_for_matching read them
