@@ -352,8 +352,8 @@ class CandidatesView(APIView):
             {
                 "location": c.location.pk,
                 "location_name": c.location.name,
-                "provider": c.location.provider.name,
-                "municipality": c.location.municipality.name,
+                "provider": c.location.provider_name,
+                "municipality": c.location.municipality_name,
                 "care_form": c.location.care_form,
                 "score": c.score,
                 "reasons": c.assessment.reasons,
@@ -365,8 +365,8 @@ class CandidatesView(APIView):
             {
                 "location": c.location.pk,
                 "location_name": c.location.name,
-                "provider": c.location.provider.name,
-                "municipality": c.location.municipality.name,
+                "provider": c.location.provider_name,
+                "municipality": c.location.municipality_name,
                 "care_form": c.location.care_form,
                 "score": None,
                 "reasons": [],

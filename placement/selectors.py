@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -34,9 +35,23 @@ from referrals.selectors import referral_for_user
 ANSWERED = [Offer.Status.ACCEPTED, Offer.Status.REFUSED, Offer.Status.EXPIRED]
 
 
+@dataclass(frozen=True)
+class CandidateLocation:
+    """What a candidate shows of its location: read as plain values, no model instances
+    (building ~150 Location, Organisation and Municipality objects per request cost more
+    than the query)."""
+
+    pk: int
+    name: str
+    provider_name: str
+    municipality_name: str
+    care_form: str
+    free_places: int
+
+
 @dataclass
 class Candidate:
-    location: Location
+    location: CandidateLocation
     assessment: Assessment
 
     @property
@@ -99,13 +114,13 @@ def turning_18_within(*, birth_date: date, start: date, days: int) -> bool:
 
 
 def _locations(*, referral: Referral, need: Need, fitting_only: bool) -> QuerySet[Location]:
-    """Active locations contracted by the youth's region, with provider and municipality.
+    """Active locations contracted by the youth's region.
 
     With `fitting_only` the hard conditions of `matching.exclusions` are applied in SQL as
     well, so only the few survivors leave the database; Python still checks each one.
     The conditions go in one `filter()`: every chained call copies the query."""
     region_id = _matchable_youth(referral)[1].region_id
-    locations = Location.objects.select_related("provider", "municipality").order_by("id")
+    locations = Location.objects.order_by("id")
     postgresql = connections[locations.db].vendor == "postgresql"
     conditions: list[Q | Func] = [Q(is_active=True)]
     if postgresql:
@@ -169,24 +184,22 @@ def acceptance_rate(*, care_forms: list[str], since: datetime) -> Subquery:
     return Subquery(rate, output_field=FloatField())
 
 
-def _facts(location: Location, acceptance_rate: float | None) -> LocationFacts:
-    return LocationFacts(
-        id=location.pk,
-        provider_id=location.provider_id,
-        care_form=location.care_form,
-        expertise=location.expertise,
-        contra_indications=location.contra_indications,
-        age_min=location.age_min,
-        age_max=location.age_max,
-        gender=location.gender,
-        secured=location.secured,
-        intensity=location.intensity,
-        school_on_site=location.school_on_site,
-        latitude=location.latitude,
-        longitude=location.longitude,
-        free_places=location.free_places,
-        last_confirmed_at=location.last_confirmed_at,
-        acceptance_rate=acceptance_rate,
+FACT_FIELDS = tuple(f for f in LocationFacts.__dataclass_fields__ if f != "acceptance_rate")
+SHOWN_FIELDS = ("name", "provider__name", "municipality__name")
+
+
+def _facts(row: dict[str, Any]) -> LocationFacts:
+    return LocationFacts(**{name: row[name] for name in FACT_FIELDS}, acceptance_rate=row["rate"])
+
+
+def _shown(row: dict[str, Any]) -> CandidateLocation:
+    return CandidateLocation(
+        pk=row["id"],
+        name=row["name"],
+        provider_name=row["provider__name"],
+        municipality_name=row["municipality__name"],
+        care_form=row["care_form"],
+        free_places=row["free_places"],
     )
 
 
@@ -241,17 +254,17 @@ def candidates_for_referral(*, referral: Referral, include_excluded: bool = Fals
     need = need_for_referral(referral=referral, excluded_providers=excluded_providers)
     now = timezone.now()
     locations = _locations(referral=referral, need=need, fitting_only=not include_excluded)
-    locations = locations.annotate(
-        acceptance_rate=acceptance_rate(
-            care_forms=list(need.care_forms), since=now - timedelta(days=365)
-        )
+    rows = locations.values(
+        *FACT_FIELDS,
+        *SHOWN_FIELDS,
+        rate=acceptance_rate(care_forms=list(need.care_forms), since=now - timedelta(days=365)),
     )
     fitting: list[Candidate] = []
     excluded: list[Candidate] = []
-    for location in locations:
+    for row in rows:
         assessment = assess(
             need,
-            _facts(location, location.acceptance_rate),
+            _facts(row),
             weights=settings.MATCH_WEIGHTS,
             now=now,
             distance_zero_km=settings.MATCH_DISTANCE_ZERO_KM,
@@ -259,9 +272,9 @@ def candidates_for_referral(*, referral: Referral, include_excluded: bool = Fals
             stale_days=settings.CAPACITY_STALE_DAYS,
         )
         if assessment.fits:
-            fitting.append(Candidate(location=location, assessment=assessment))
+            fitting.append(Candidate(location=_shown(row), assessment=assessment))
         elif include_excluded:
-            excluded.append(Candidate(location=location, assessment=assessment))
+            excluded.append(Candidate(location=_shown(row), assessment=assessment))
     by_id = {candidate.location.pk: candidate for candidate in fitting}
     ordered = [by_id[a.location_id] for a in rank(c.assessment for c in fitting)]
     return CandidateList(
