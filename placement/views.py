@@ -1,5 +1,7 @@
 """Browser pages of placement: matching, offers, the provider inbox, placements, waiting list."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,8 +13,10 @@ from django.db.models.functions import RowNumber
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
@@ -408,12 +412,29 @@ BOARD_STATUSES = [
 BOARD_CARDS_PER_COLUMN = 25
 
 
+@dataclass(frozen=True)
+class BoardCard:
+    code: str
+    href: str
+    days: str  # "3 dagen" in status
+
+
+def _link_for_id(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` as string formatting: reversed once per page, not per card
+    (reverse costs ~0.1 ms; a national board has up to 175 cards)."""
+    marker = 987654321
+    pattern = reverse(name, args=[marker]).replace(str(marker), "{}")
+    return pattern.format
+
+
 @require_GET
 @login_required
 @role_required(Role.COORDINATOR)
 def board(request: HttpRequest) -> HttpResponse:
     """Every open referral by status, with days in status: the oldest cards of each column and
-    each column's count in one query (two windows over the columns), whatever the numbers."""
+    each column's count in one query (two windows over the columns), whatever the numbers.
+    The cards are read as the values they show and composed here: a Referral instance per
+    card and a translated, reversed link per card in the template were most of the page."""
     open_referrals = referrals_for_user(user=_user(request)).filter(status__in=BOARD_STATUSES)
     cards = (
         open_referrals.annotate(
@@ -426,19 +447,30 @@ def board(request: HttpRequest) -> HttpResponse:
         )
         .filter(position__lte=BOARD_CARDS_PER_COLUMN)
         .order_by("status_changed_at", "id")
+        .values_list("id", "code", "status", "status_changed_at", "in_column")
     )
-    columns: dict[str, list[Referral]] = {status: [] for status in BOARD_STATUSES}
+    detail = _link_for_id("referrals:detail")
+    matching = _link_for_id("placement:referral-matching")
+    before_matching = {Referral.Status.SUBMITTED, Referral.Status.NEEDS_INFO}
+    today = timezone.localdate()
+    columns: dict[str, list[BoardCard]] = {status: [] for status in BOARD_STATUSES}
     counts: dict[str, int] = {}
-    for referral in cards:
-        columns[referral.status].append(referral)
-        counts[referral.status] = referral.in_column
+    for pk, code, status, changed_at, in_column in cards:
+        days = (today - timezone.localdate(changed_at)).days
+        columns[status].append(
+            BoardCard(
+                code=code,
+                href=(detail if status in before_matching else matching)(pk),
+                days=ngettext("%(days)d dag", "%(days)d dagen", days) % {"days": days},
+            )
+        )
+        counts[status] = in_column
     return render(
         request,
         "placement/board.html",
         {
             "columns": [
                 (Referral.Status(s).label, s, columns[s], counts.get(s, 0)) for s in BOARD_STATUSES
-            ],
-            "now": timezone.now(),
+            ]
         },
     )

@@ -87,6 +87,14 @@ def test_board_shows_the_oldest_cards_of_each_column_and_counts_the_rest(
     assert matching.code in html
     assert f"{Referral.Status.WAITING.label} (3)" in html
     assert "De oudste 2 van 3" in html and "?status=waiting" in html
+    # each card links to where its work is done and says how long it has been in its column
+    assert f'href="/placement/verzoeken/{waiting[1].pk}/matching/">{oldest}</a> — 40 dagen' in html
+    submitted = make_referral(status=Referral.Status.SUBMITTED)
+    Referral.objects.filter(pk=submitted.pk).update(
+        status_changed_at=timezone.now() - timedelta(days=1)
+    )
+    html = client.get("/placement/bord/").content.decode()
+    assert f'href="/referrals/{submitted.pk}/">{submitted.code}</a> — 1 dag<' in html
 
 
 def test_the_board_takes_the_same_queries_for_few_and_many_referrals(
