@@ -42,11 +42,12 @@ def referral_for_user(
     action: str = "referral.read",
     related: Sequence[str] = DEFAULT_RELATED,
     annotations: Mapping[str, Any] | None = None,
+    only: Sequence[str] = (),
 ) -> Referral:
     """One referral in the user's scope; outside it the refusal is audited and NotFound raised.
 
-    `related` and `annotations` let a hot caller read exactly what it needs in this one query
-    (every join makes PostgreSQL's planning of it slower)."""
+    `related`, `annotations` and `only` let a hot caller read exactly what it needs in this one
+    query (every join makes PostgreSQL's planning of it slower, every column Django's reading)."""
     try:
         referral_id = int(str(pk))
     except ValueError:
@@ -54,6 +55,8 @@ def referral_for_user(
     referrals = referrals_for_user(user=user).select_related(*related)
     if annotations:
         referrals = referrals.annotate(**annotations)
+    if only:
+        referrals = referrals.only(*only)
     referral = referrals.filter(pk=referral_id).order_by().first()
     if referral is None:
         audit_record(user=user, action=action, referral_id=referral_id, allowed=False)

@@ -13,7 +13,11 @@ from rest_framework.test import APIClient
 
 from capacity.models import Location
 from placement.models import Offer
-from placement.selectors import candidates_for_referral
+from placement.selectors import (
+    _fitting_rows_postgresql,
+    candidates_for_referral,
+    need_for_referral,
+)
 from referrals.models import Referral, age_on
 from tests.conftest import Cast
 from tests.factories import LocationFactory
@@ -103,6 +107,17 @@ def test_sql_filter_keeps_exactly_the_locations_python_finds_fitting(
     assert "Variant 0" in names and "Variant 1" in names
     assert ("Variant 2" in names) is (gender == "f")
     assert ("Variant 3" in names) is (gender == "m")
+    # and the SQL itself lets through nothing that Python then excludes
+    need = need_for_referral(
+        referral=referral, excluded_providers=frozenset({cast.provider_b_org.pk})
+    )
+    assert referral.youth.municipality
+    rows = _fitting_rows_postgresql(
+        region_id=referral.youth.municipality.region_id,
+        need=need,
+        since=timezone.now() - timedelta(days=365),
+    )
+    assert [row["id"] for row in rows] == sorted(c.location.pk for c in filtered.candidates)
 
 
 def test_acceptance_rate_counts_similar_answered_offers_of_12_months(
