@@ -103,6 +103,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+# PostgreSQL: parameters bound on the server, so psycopg prepares a statement the fifth time
+# the same text runs on a connection and PostgreSQL stops planning it anew (the candidates'
+# referral read spent 1.5 ms planning and 0.3 ms running). Connections live CONN_MAX_AGE.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
+        "DB_SERVER_SIDE_BINDING", True
+    )
 # Reports may read from a replica (DATABASE_REPLICA_URL); see config/db_router.py.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
