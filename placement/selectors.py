@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, Role, User
+from accounts.selectors import regions_for_user
 from accounts.services import audit_record
 from capacity.models import Location
 from config.codes import CareForm
@@ -386,7 +387,8 @@ def candidates_for_referral(*, referral: Referral, include_excluded: bool = Fals
 
 
 def offers_for_user(*, user: User) -> QuerySet[Offer]:
-    """Provider staff: offers to its own organisation. Coordinator: offers of its regions."""
+    """Provider staff: offers to its own organisation. Coordinator: offers of referrals of its
+    regions (`Referral.region`, the same scope as `referrals_for_user`)."""
     base = Offer.objects.select_related(
         "location",
         "location__municipality",
@@ -398,9 +400,7 @@ def offers_for_user(*, user: User) -> QuerySet[Offer]:
     if user.role == Role.PROVIDER and user.organisation_id:
         return base.filter(provider_id=user.organisation_id)
     if user.role == Role.COORDINATOR and user.organisation_id:
-        return base.filter(
-            referral__youth__municipality__region__organisations=user.organisation_id
-        )
+        return base.filter(referral__region__in=regions_for_user(user=user))
     return base.none()
 
 
@@ -417,9 +417,7 @@ def placements_for_user(*, user: User) -> QuerySet[Placement]:
     if user.role == Role.PROVIDER and user.organisation_id:
         return base.filter(provider_id=user.organisation_id)
     if user.role == Role.COORDINATOR and user.organisation_id:
-        return base.filter(
-            referral__youth__municipality__region__organisations=user.organisation_id
-        )
+        return base.filter(referral__region__in=regions_for_user(user=user))
     return base.none()
 
 
