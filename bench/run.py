@@ -338,11 +338,16 @@ def rebuild_seconds(env: dict[str, str]) -> float:
         "t = time.perf_counter(); run = reports_rebuild();"
         "print(json.dumps({'seconds': time.perf_counter() - t, 'rows': run.rows}))"
     )
+    return _seconds_of(code, env, "rebuild")
+
+
+def _seconds_of(code: str, env: dict[str, str], what: str) -> float:
+    """Run `code` in a fresh Python process; it prints {"seconds": …} as its last line."""
     done = subprocess.run(  # noqa: S603 - our own code
         [PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
-        raise BenchError(f"rebuild failed:\n{done.stderr[-3000:]}")
+        raise BenchError(f"{what} failed:\n{done.stderr[-3000:]}")
     return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
 
 
@@ -369,12 +374,7 @@ def report_selects_seconds(env: dict[str, str]) -> float:
         "    transaction.set_rollback(True)\n"
         "print(json.dumps({'seconds': time.perf_counter() - t}))"
     )
-    done = subprocess.run(  # noqa: S603 - our own code
-        [PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise BenchError(f"report selects failed:\n{done.stderr[-3000:]}")
-    return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
+    return _seconds_of(code, env, "report selects")
 
 
 def generate(env: dict[str, str], referrals: int, password: str) -> dict[str, Any]:
