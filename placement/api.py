@@ -17,6 +17,7 @@ from capacity.models import Location
 from placement import services
 from placement.models import Offer, Placement
 from placement.selectors import (
+    Candidate,
     accepted_youth_identity_for,
     candidates_for_referral,
     offer_for_user,
@@ -337,6 +338,22 @@ class ReferralStatusSerializer(serializers.Serializer):
 # --- Coordinator: candidates, offers, waiting ---------------------------------------------
 
 
+def _candidate_row(candidate: Candidate) -> dict[str, Any]:
+    """A candidate row in the answer's key order, as an excluded location shows it (no score,
+    no reasons); a fitting one fills in its score and reasons."""
+    location = candidate.location
+    return {
+        "location": location.pk,
+        "location_name": location.name,
+        "provider": location.provider_name,
+        "municipality": location.municipality_name,
+        "care_form": location.care_form,
+        "score": None,
+        "reasons": [],
+        "free_places": location.free_places,
+    }
+
+
 class CandidatesView(APIView):
     permission_classes = [has_role(Role.COORDINATOR)]
 
@@ -349,30 +366,11 @@ class CandidatesView(APIView):
         include_excluded = request.query_params.get("include_excluded") in ("1", "true", "yes")
         result = candidates_for_referral(referral=referral, include_excluded=include_excluded)
         rows: list[dict[str, Any]] = [
-            {
-                "location": c.location.pk,
-                "location_name": c.location.name,
-                "provider": c.location.provider_name,
-                "municipality": c.location.municipality_name,
-                "care_form": c.location.care_form,
-                "score": c.score,
-                "reasons": c.assessment.reasons,
-                "free_places": c.location.free_places,
-            }
+            {**_candidate_row(c), "score": c.score, "reasons": c.assessment.reasons}
             for c in result.candidates
         ]
         rows += [
-            {
-                "location": c.location.pk,
-                "location_name": c.location.name,
-                "provider": c.location.provider_name,
-                "municipality": c.location.municipality_name,
-                "care_form": c.location.care_form,
-                "score": None,
-                "reasons": [],
-                "free_places": c.location.free_places,
-                "excluded_because": c.assessment.excluded_because,
-            }
+            {**_candidate_row(c), "excluded_because": c.assessment.excluded_because}
             for c in result.excluded
         ]
         headers = {"X-Turning-18-Soon": "1"} if result.turning_18_soon else {}

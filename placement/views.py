@@ -35,6 +35,7 @@ from placement.selectors import (
     placement_for_user,
     placements_for_user,
 )
+from placement.templatetags.placement import whole_days_since
 from referrals.models import Referral
 from referrals.selectors import referral_for_user, referrals_for_user
 
@@ -452,11 +453,10 @@ def board(request: HttpRequest) -> HttpResponse:
     detail = _link_for_id("referrals:detail")
     matching = _link_for_id("placement:referral-matching")
     before_matching = {Referral.Status.SUBMITTED, Referral.Status.NEEDS_INFO}
-    today = timezone.localdate()
     columns: dict[str, list[BoardCard]] = {status: [] for status in BOARD_STATUSES}
     counts: dict[str, int] = {}
     for pk, code, status, changed_at, in_column in cards:
-        days = (today - timezone.localdate(changed_at)).days
+        days = whole_days_since(changed_at)
         columns[status].append(
             BoardCard(
                 code=code,

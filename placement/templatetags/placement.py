@@ -54,11 +54,16 @@ def time_left(deadline: datetime | None) -> str:
     return ngettext("nog %(n)d uur", "nog %(n)d uur", hours) % {"n": hours}
 
 
+def whole_days_since(moment: datetime) -> int:
+    """Calendar days from `moment` to today (local time): 0 today, 1 yesterday."""
+    return (timezone.localdate() - timezone.localdate(moment)).days
+
+
 @register.filter
 def days_since(moment: datetime | None) -> int | str:
     if moment is None:
         return ""
-    return (timezone.localdate() - timezone.localdate(moment)).days
+    return whole_days_since(moment)
 
 
 @register.inclusion_tag("placement/partials/home_panel.html", takes_context=True)
