@@ -118,6 +118,18 @@ def test_sql_filter_keeps_exactly_the_locations_python_finds_fitting(
         since=timezone.now() - timedelta(days=365),
     )
     assert [row["id"] for row in rows] == sorted(c.location.pk for c in filtered.candidates)
+    # the confirmation moment (read as UTC timestamp) is the same instant as the model's
+    ids = [row["id"] for row in rows]
+    Location.objects.filter(pk__in=ids).update(
+        last_confirmed_at=timezone.now() - timedelta(days=3, hours=23, minutes=59)
+    )
+    rows = _fitting_rows_postgresql(
+        region_id=referral.youth.municipality.region_id,
+        need=need,
+        since=timezone.now() - timedelta(days=365),
+    )
+    stored = dict(Location.objects.filter(pk__in=ids).values_list("id", "last_confirmed_at"))
+    assert {row["id"]: row["last_confirmed_at"] for row in rows} == stored
 
 
 def test_acceptance_rate_counts_similar_answered_offers_of_12_months(
