@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,26 +11,61 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from accounts.middleware import SessionRenewalMiddleware
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
 
 
 def test_sessions_expire_after_thirty_idle_minutes() -> None:
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_RENEW_SECONDS == 60
+    assert "accounts.middleware.SessionRenewalMiddleware" in settings.MIDDLEWARE
     assert settings.SESSION_COOKIE_HTTPONLY
     assert not settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
 
 
-def test_every_request_renews_the_idle_time(client: Client, cast: Cast) -> None:
+def _sign_in(client: Client) -> Session:
     client.post("/accounts/login/", {"username": "coordinator", "password": TEST_PASSWORD})
-    session = Session.objects.get()
+    return Session.objects.get()
+
+
+def _renewed_seconds_ago(client: Client, seconds: int) -> None:
+    session = client.session
+    session[SessionRenewalMiddleware.KEY] = int(time.time()) - seconds
+    session.save()
+
+
+def test_use_renews_the_idle_time_once_the_last_renewal_is_a_minute_old(
+    client: Client, cast: Cast
+) -> None:
+    session = _sign_in(client)
+    _renewed_seconds_ago(client, 61)
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=5))
     response = client.get("/")
     assert response.status_code == 200
     assert response.cookies["sessionid"]["max-age"] == 1800
     renewed = Session.objects.get(pk=session.pk).expire_date
     assert renewed > timezone.now() + timedelta(minutes=29)
+
+
+def test_within_the_minute_a_request_does_not_write_the_session(client: Client, cast: Cast) -> None:
+    session = _sign_in(client)
+    _renewed_seconds_ago(client, 30)
+    soon = timezone.now() + timedelta(minutes=5)
+    Session.objects.filter(pk=session.pk).update(expire_date=soon)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert Session.objects.get(pk=session.pk).expire_date == soon
+
+
+def test_the_api_and_signed_out_visitors_get_no_session(client: Client, cast: Cast) -> None:
+    client.get("/accounts/login/")
+    client.get("/healthz")
+    assert not Session.objects.exists()
+    _sign_in(client)
+    client.post("/accounts/logout/")
+    assert not Session.objects.exists()
 
 
 def test_an_idle_session_is_gone(client: Client, cast: Cast) -> None:

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from capacity.models import Location
 from placement import services
+from placement.templatetags.placement import board_items
+from placement.views import BoardCard
 from referrals.models import Referral
 from tests.conftest import Cast
 
@@ -118,3 +120,12 @@ def test_the_board_takes_the_same_queries_for_few_and_many_referrals(
     assert len(many.captured_queries) == len(few.captured_queries)
     board_queries = [q for q in many.captured_queries if "referrals_referral" in q["sql"]]
     assert len(board_queries) == 1  # cards and column counts together
+
+
+def test_board_items_escape_every_value_of_a_card() -> None:
+    card = BoardCard(code="<script>x</script>", href='/r/1/"onclick="x', days="3 dagen & meer")
+    assert board_items([card]) == (
+        '<li><a class="utrecht-link" href="/r/1/&quot;onclick=&quot;x">'
+        "&lt;script&gt;x&lt;/script&gt;</a> — 3 dagen &amp; meer</li>"
+    )
+    assert board_items([]) == ""
