@@ -8,8 +8,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,7 +35,7 @@ from placement.selectors import (
 )
 from placement.templatetags.placement import whole_days_since
 from referrals.models import Referral
-from referrals.selectors import referral_for_user, referrals_for_user
+from referrals.selectors import board_rows, referral_for_user, referrals_for_user
 
 # `?sort=` columns of the provider's inbox and of the placements list.
 INBOX_COLUMNS = {
@@ -433,35 +431,27 @@ def _link_for_id(name: str) -> Callable[[int], str]:
 @role_required(Role.COORDINATOR)
 def board(request: HttpRequest) -> HttpResponse:
     """Every open referral by status, with days in status: the oldest cards of each column and
-    each column's count in one query (two windows over the columns), whatever the numbers.
+    each column's count in one query (`board_rows`), whatever the numbers.
     The cards are read as the values they show and composed here: a Referral instance per
     card and a translated, reversed link per card in the template were most of the page."""
-    open_referrals = referrals_for_user(user=_user(request)).filter(status__in=BOARD_STATUSES)
-    cards = (
-        open_referrals.annotate(
-            position=Window(
-                RowNumber(),
-                partition_by=[F("status")],
-                order_by=[F("status_changed_at").asc(), F("id").asc()],
-            ),
-            in_column=Window(Count("id"), partition_by=[F("status")]),
-        )
-        .filter(position__lte=BOARD_CARDS_PER_COLUMN)
-        .order_by("status_changed_at", "id")
-        .values_list("id", "code", "status", "status_changed_at", "in_column")
+    rows = board_rows(
+        user=_user(request), statuses=BOARD_STATUSES, per_column=BOARD_CARDS_PER_COLUMN
     )
     detail = _link_for_id("referrals:detail")
     matching = _link_for_id("placement:referral-matching")
     before_matching = {Referral.Status.SUBMITTED, Referral.Status.NEEDS_INFO}
     columns: dict[str, list[BoardCard]] = {status: [] for status in BOARD_STATUSES}
     counts: dict[str, int] = {}
-    for pk, code, status, changed_at, in_column in cards:
+    days_text: dict[int, str] = {}  # "3 dagen", translated once per number of days
+    for pk, code, status, changed_at, in_column in rows:
         days = whole_days_since(changed_at)
+        if days not in days_text:
+            days_text[days] = ngettext("%(days)d dag", "%(days)d dagen", days) % {"days": days}
         columns[status].append(
             BoardCard(
                 code=code,
                 href=(detail if status in before_matching else matching)(pk),
-                days=ngettext("%(days)d dag", "%(days)d dagen", days) % {"days": days},
+                days=days_text[days],
             )
         )
         counts[status] = in_column

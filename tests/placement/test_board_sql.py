@@ -1,0 +1,111 @@
+"""The board's SQL (`referrals.selectors.BOARD_SQL`, PostgreSQL) against the ORM query it
+replaces (`_board_rows_orm` over `referrals_for_user`): the same rows, in the same order, for
+every role — so a scope or ordering mistake in the SQL fails here, not on a coordinator's
+screen."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role, User
+from placement.views import BOARD_STATUSES
+from referrals.models import Referral
+from referrals.selectors import _board_rows_orm, board_rows, referrals_for_user
+from tests.conftest import Cast
+from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PER_COLUMN = 2
+
+
+def reference(user: User) -> list[tuple[object, ...]]:
+    scope = referrals_for_user(user=user).filter(status__in=BOARD_STATUSES)
+    return [tuple(row) for row in _board_rows_orm(scope, PER_COLUMN)]
+
+
+@pytest.fixture
+def spread(cast: Cast, make_referral: Callable[..., Referral]) -> list[Referral]:
+    """Referrals in both regions, in open and closed columns, with equal times (the id
+    decides) and more than PER_COLUMN in some columns."""
+    now = timezone.now()
+    made = []
+    plan = [
+        (Referral.Status.WAITING, cast.region, 5),
+        (Referral.Status.WAITING, cast.region, 40),
+        (Referral.Status.WAITING, cast.region, 40),  # the same moment: the lower id first
+        (Referral.Status.WAITING, cast.region, 20),
+        (Referral.Status.WAITING, cast.other_region, 60),
+        (Referral.Status.WAITING, cast.other_region, 1),
+        (Referral.Status.MATCHING, cast.region, 3),
+        (Referral.Status.MATCHING, cast.other_region, 9),
+        (Referral.Status.SUBMITTED, cast.region, 0),
+        (Referral.Status.PLACED, cast.region, 100),
+        (Referral.Status.CLOSED, cast.region, 7),  # not on the board
+        (Referral.Status.DRAFT, cast.region, 8),  # not even in the coordinator's scope
+    ]
+    for status, region, days in plan:
+        referral = make_referral(status=status)
+        Referral.objects.filter(pk=referral.pk).update(
+            region=region, status_changed_at=now - timedelta(days=days)
+        )
+        made.append(referral)
+    return made
+
+
+def test_the_sql_gives_the_orm_rows_for_a_coordinator_of_one_region(
+    cast: Cast, spread: list[Referral]
+) -> None:
+    rows = board_rows(user=cast.coordinator, statuses=BOARD_STATUSES, per_column=PER_COLUMN)
+    assert rows == reference(cast.coordinator)
+    waiting = [row for row in rows if row[2] == Referral.Status.WAITING]
+    # the two oldest of the region's four waiting referrals, the tie broken by id; counted 4
+    assert [row[0] for row in waiting] == [spread[1].pk, spread[2].pk]
+    assert {row[4] for row in waiting} == {4}
+    assert spread[4].pk not in {row[0] for row in rows}  # the other region's
+    assert {row[2] for row in rows} == {
+        Referral.Status.WAITING,
+        Referral.Status.MATCHING,
+        Referral.Status.SUBMITTED,
+        Referral.Status.PLACED,
+    }
+
+
+def test_the_sql_merges_the_columns_of_every_region_of_the_organisation(
+    cast: Cast, spread: list[Referral]
+) -> None:
+    cast.coordination_point.regions.add(cast.other_region)
+    rows = board_rows(user=cast.coordinator, statuses=BOARD_STATUSES, per_column=PER_COLUMN)
+    assert rows == reference(cast.coordinator)
+    waiting = [row for row in rows if row[2] == Referral.Status.WAITING]
+    assert [row[0] for row in waiting] == [spread[4].pk, spread[1].pk]  # 60 days, then 40
+    assert {row[4] for row in waiting} == {6}
+    matching = [row[0] for row in rows if row[2] == Referral.Status.MATCHING]
+    assert matching == [spread[7].pk, spread[6].pk]
+
+
+def test_no_one_else_gets_a_row(cast: Cast, spread: list[Referral]) -> None:
+    others = [u for name, u in cast.all_users().items() if name != "coordinator"]
+    inactive = UserFactory(
+        username="gone", role=Role.COORDINATOR, organisation=cast.coordination_point
+    )
+    inactive.is_active = False
+    inactive.save()
+    elsewhere = UserFactory(
+        username="elsewhere",
+        role=Role.COORDINATOR,
+        organisation=OrganisationFactory(
+            name="Elders", kind="coordination_point", regions=[cast.other_region]
+        ),
+    )
+    no_organisation = UserFactory(username="alone", role=Role.COORDINATOR, organisation=None)
+    for user in [*others, inactive, no_organisation]:
+        rows = board_rows(user=user, statuses=BOARD_STATUSES, per_column=PER_COLUMN)
+        # a referrer's own organisation's referrals are its scope, but never through the SQL
+        assert rows == reference(user), user.username
+        if user.role != Role.REFERRER:
+            assert rows == [], user.username
+    own = {row[0] for row in board_rows(user=elsewhere, statuses=BOARD_STATUSES, per_column=5)}
+    assert own == {spread[4].pk, spread[5].pk, spread[7].pk}
