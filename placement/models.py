@@ -89,6 +89,12 @@ class Offer(models.Model):
             models.Index(
                 fields=["deadline"], condition=Q(status="open"), name="offer_open_deadline"
             ),
+            # answers of the last days (the coordinator's start page)
+            models.Index(
+                fields=["answered_at"],
+                condition=Q(answered_at__isnull=False),
+                name="offer_answered",
+            ),
             # acceptance rate per provider and care form over a period, from the index alone
             models.Index(
                 fields=["provider", "care_form", "sent_at", "status"], name="offer_acceptance"

@@ -103,7 +103,11 @@ def placement_home_panel(context: template.Context) -> dict[str, Any]:
     elif user.is_coordinator:
         soon = timezone.now() + timedelta(days=2)
         since = timezone.now() - timedelta(days=7)
-        offers = offers_for_user(user=user)
+        # Only the offers either count can hold (the answered ones from `offer_answered`, the
+        # open ones from `offer_open_deadline`), not the region's whole history.
+        offers = offers_for_user(user=user).filter(
+            Q(answered_at__gte=since) | Q(status=Offer.Status.OPEN, deadline__lte=soon)
+        )
         data.update(
             offers.aggregate(
                 answers_in=Count(
@@ -120,8 +124,16 @@ def placement_home_panel(context: template.Context) -> dict[str, Any]:
                 near_deadline=Count("pk", filter=Q(status=Offer.Status.OPEN, deadline__lte=soon)),
             )
         )
+        counted = [
+            Referral.Status.SUBMITTED,
+            Referral.Status.WAITING,
+            Referral.Status.MATCHING,
+            Referral.Status.ACCEPTED,
+        ]
         data.update(
-            referrals_for_user(user=user).aggregate(
+            referrals_for_user(user=user)
+            .filter(status__in=counted)  # from the index, not every referral of the region
+            .aggregate(
                 new_requests=Count("pk", filter=Q(status=Referral.Status.SUBMITTED)),
                 waiting=Count("pk", filter=Q(status=Referral.Status.WAITING)),
                 matching=Count("pk", filter=Q(status=Referral.Status.MATCHING)),

@@ -206,6 +206,51 @@ def test_home_panels(cast: Cast, offer: Offer) -> None:
     assert "Groep A" in provider_home
 
 
+def test_coordinator_home_counts_only_this_weeks_answers_and_offers_near_their_deadline(
+    cast: Cast, make_referral: Callable[..., Referral], location_a: Location
+) -> None:
+    """The counts read only the offers they can hold (an index each), not the region's
+    history: these are the cases at each edge."""
+    from placement.templatetags.placement import placement_home_panel
+
+    now = timezone.now()
+    plan = [  # status, deadline from now, answered days ago, counted as
+        (Offer.Status.OPEN, timedelta(days=1), None, "near_deadline"),
+        (Offer.Status.OPEN, timedelta(days=5), None, ""),
+        (Offer.Status.REFUSED, timedelta(days=-1), 2, "answers_in"),
+        (Offer.Status.EXPIRED, timedelta(days=-1), 1, "answers_in"),
+        (Offer.Status.ACCEPTED, timedelta(days=-9), 10, ""),  # answered before the week
+        (Offer.Status.WITHDRAWN, timedelta(days=1), 1, ""),  # not an answer
+    ]
+    for status, deadline, answered, _counted in plan:
+        Offer.objects.create(
+            referral=make_referral(status=Referral.Status.OFFERED),
+            location=location_a,
+            provider=cast.provider_a_org,
+            sent_by=cast.coordinator,
+            status=status,
+            deadline=now + deadline,
+            answered_at=None if answered is None else now - timedelta(days=answered),
+            refusal_reason={"refused": "no_capacity", "expired": "no_response"}.get(status, ""),
+        )
+    elsewhere = make_referral(status=Referral.Status.OFFERED)
+    Referral.objects.filter(pk=elsewhere.pk).update(region=cast.other_region)
+    Offer.objects.create(
+        referral=elsewhere,
+        location=location_a,
+        provider=cast.provider_a_org,
+        sent_by=cast.coordinator,
+        deadline=now + timedelta(hours=3),
+    )
+    for status in ("submitted", "submitted", "waiting", "matching", "accepted", "placed", "closed"):
+        make_referral(status=status)
+    data = placement_home_panel({"user": cast.coordinator})
+    assert (data["near_deadline"], data["answers_in"]) == (1, 2)
+    counts = (data["new_requests"], data["waiting"], data["matching"], data["accepted"])
+    assert counts == (2, 1, 1, 1)
+    assert data["longest_wait"] is not None
+
+
 @pytest.mark.parametrize(
     ("path", "who"),
     [
