@@ -212,6 +212,11 @@ class Placement(models.Model):
         ]
         indexes = [
             models.Index(fields=["provider", "status"], name="placement_provider_status"),
+            # the placements list, newest first: one page walked from the index
+            models.Index(fields=["-start_date", "-id"], name="placement_start"),
+            models.Index(
+                fields=["provider", "-start_date", "-id"], name="placement_provider_start"
+            ),
             models.Index(
                 fields=["start_date"], condition=Q(status="planned"), name="placement_planned"
             ),

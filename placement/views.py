@@ -57,6 +57,17 @@ PLACEMENT_COLUMNS = {
     "status": ("status", "id"),
     "end": ("end_date", "id"),
 }
+# What a row of the placements list shows.
+PLACEMENT_LIST_FIELDS = (
+    "status",
+    "start_date",
+    "end_date",
+    "end_reason",
+    "referral__code",
+    "location__name",
+    "provider__name",
+    "next_referral__code",
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -311,7 +322,11 @@ def placement_record(request: HttpRequest, offer_id: int) -> HttpResponse:
 @login_required
 @role_required(Role.COORDINATOR, Role.PROVIDER)
 def placement_list(request: HttpRequest) -> HttpResponse:
-    placements = placements_for_user(user=_user(request)).select_related("next_referral")
+    placements = (
+        placements_for_user(user=_user(request))
+        .select_related("next_referral")
+        .only(*PLACEMENT_LIST_FIELDS)  # not the referrals' long texts, 25 times
+    )
     show = request.GET.get("status", "")
     if show in Placement.Status.values:
         placements = placements.filter(status=show)

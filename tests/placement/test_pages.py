@@ -287,6 +287,61 @@ def test_list_pages_use_a_fixed_number_of_queries(
         assert client.get(path).status_code == 200
 
 
+def test_placements_list_shows_every_column_in_the_same_queries_for_one_or_many(
+    cast: Cast, make_referral: Callable[..., Referral], location_a: Location
+) -> None:
+    """The list reads only the columns it shows (`PLACEMENT_LIST_FIELDS`): a column read
+    from a deferred field would cost a query per row, and fail here."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def place(days_ago: int, *, ended: bool = False) -> Placement:
+        referral = make_referral(status=Referral.Status.PLACED)
+        offer = Offer.objects.create(
+            referral=referral,
+            location=location_a,
+            provider=cast.provider_a_org,
+            sent_by=cast.coordinator,
+            status=Offer.Status.ACCEPTED,
+            deadline=timezone.now(),
+            answered_at=timezone.now(),
+        )
+        return Placement.objects.create(
+            referral=referral,
+            offer=offer,
+            location=location_a,
+            provider=cast.provider_a_org,
+            created_by=cast.coordinator,
+            start_date=timezone.localdate() - timedelta(days=days_ago),
+            status=Placement.Status.ENDED if ended else Placement.Status.ACTIVE,
+            end_date=timezone.localdate() if ended else None,
+            end_reason=Placement.EndReason.REPLACEMENT if ended else "",
+            next_referral=make_referral(status=Referral.Status.SUBMITTED) if ended else None,
+        )
+
+    first = place(30, ended=True)
+    one: dict[str, int] = {}
+    for who in (cast.coordinator, cast.provider_a):
+        client = signed_in(who)
+        client.get("/placement/plaatsingen/")
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/placement/plaatsingen/").content.decode()
+        one[who.username] = len(queries.captured_queries)
+        assert first.referral.code in html and first.next_referral is not None
+        assert f"→ {first.next_referral.code}" in html
+        assert "Groep A (Aanbieder A)" in html and "doorplaatsing" in html
+        assert f"/placement/plaatsingen/{first.pk}/" in html
+    newer = [place(days, ended=days % 2 == 0) for days in (1, 2, 3, 4)]
+    for who in (cast.coordinator, cast.provider_a):
+        client = signed_in(who)
+        client.get("/placement/plaatsingen/")
+        with CaptureQueriesContext(connection) as many:
+            html = client.get("/placement/plaatsingen/").content.decode()
+        assert len(many.captured_queries) == one[who.username]
+        codes = [p.referral.code for p in newer] + [first.referral.code]
+        assert sorted(codes, key=html.index) == codes  # newest start first
+
+
 def test_referrer_sees_where_and_when_its_youth_is_placed(cast: Cast, offer: Offer) -> None:
     signed_in(cast.provider_a).post(f"/placement/voorstellen/{offer.pk}/", {"action": "accept"})
     signed_in(cast.coordinator).post(
