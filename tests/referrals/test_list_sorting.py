@@ -79,3 +79,22 @@ def test_coordinator_intake_and_list_have_constant_queries(
     with django_assert_max_num_queries(14):
         html = client.get("/referrals/?sort=-start").content.decode()
     assert "6 ingediende verzoeken wachten op intake" in html
+
+
+def test_coordinator_list_holds_every_referral_in_progress_and_no_closed_one(
+    cast: Cast, make_referral: Any
+) -> None:
+    statuses = [s for s in Referral.Status.values if s not in ("draft", "submitted")]
+    made = {}
+    for n, status in enumerate(statuses):
+        referral = make_referral(submit=True, youth=youth(n))
+        Referral.objects.filter(pk=referral.pk).update(status=status)
+        made[status] = referral.code
+    client = Client()
+    client.force_login(cast.coordinator)
+    html = client.get("/referrals/").content.decode()
+    for status, code in made.items():
+        assert (code in html) == (status != Referral.Status.CLOSED), status
+    # and each in its own filter
+    waiting = client.get("/referrals/?status=waiting").content.decode()
+    assert made["waiting"] in waiting and made["placed"] not in waiting
