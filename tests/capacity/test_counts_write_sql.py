@@ -2,7 +2,6 @@
 PostgreSQL) against the ORM writes it replaces: the same sequence of changes on two equal
 locations, one through each, leaves the same rows and the same history."""
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -52,15 +51,18 @@ def test_the_statement_writes_what_the_orm_writes(
     cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     start = timezone.now() - timedelta(days=40)
-    make: Callable[[], Location] = lambda: LocationFactory(  # noqa: E731
-        provider=cast.provider_a_org,
-        municipality=cast.municipality,
-        regions=[cast.region],
-        total_places=6,
-        free_places=2,
-        occupied_places=4,
-        last_confirmed_at=start,
-    )
+
+    def make() -> Location:
+        return LocationFactory(
+            provider=cast.provider_a_org,
+            municipality=cast.municipality,
+            regions=[cast.region],
+            total_places=6,
+            free_places=2,
+            occupied_places=4,
+            last_confirmed_at=start,
+        )
+
     through_sql, through_orm = make(), make()
     run_changes(through_sql, cast.provider_a, cast.coordinator)
     monkeypatch.setattr(services, "_write_counts_postgresql", orm_write)

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -19,6 +20,17 @@ def signed_in(user: object) -> Client:
     client = Client()
     client.force_login(user)  # type: ignore[arg-type]
     return client
+
+
+def offer_to_a(cast: Cast, referral: Referral, location: Location, **fields: Any) -> Offer:
+    """An offer to provider A made directly, in whatever state the test needs."""
+    return Offer.objects.create(
+        referral=referral,
+        location=location,
+        provider=cast.provider_a_org,
+        sent_by=cast.coordinator,
+        **{"deadline": timezone.now() + timedelta(days=3), **fields},
+    )
 
 
 @pytest.fixture
@@ -223,11 +235,10 @@ def test_coordinator_home_counts_only_this_weeks_answers_and_offers_near_their_d
         (Offer.Status.WITHDRAWN, timedelta(days=1), 1, ""),  # not an answer
     ]
     for status, deadline, answered, _counted in plan:
-        Offer.objects.create(
-            referral=make_referral(status=Referral.Status.OFFERED),
-            location=location_a,
-            provider=cast.provider_a_org,
-            sent_by=cast.coordinator,
+        offer_to_a(
+            cast,
+            make_referral(status=Referral.Status.OFFERED),
+            location_a,
             status=status,
             deadline=now + deadline,
             answered_at=None if answered is None else now - timedelta(days=answered),
@@ -235,13 +246,7 @@ def test_coordinator_home_counts_only_this_weeks_answers_and_offers_near_their_d
         )
     elsewhere = make_referral(status=Referral.Status.OFFERED)
     Referral.objects.filter(pk=elsewhere.pk).update(region=cast.other_region)
-    Offer.objects.create(
-        referral=elsewhere,
-        location=location_a,
-        provider=cast.provider_a_org,
-        sent_by=cast.coordinator,
-        deadline=now + timedelta(hours=3),
-    )
+    offer_to_a(cast, elsewhere, location_a, deadline=now + timedelta(hours=3))
     for status in ("submitted", "submitted", "waiting", "matching", "accepted", "placed", "closed"):
         make_referral(status=status)
     data = placement_home_panel({"user": cast.coordinator})
@@ -274,13 +279,11 @@ def test_list_pages_use_a_fixed_number_of_queries(
         referral = make_referral(
             status=Referral.Status.WAITING if index % 2 else Referral.Status.OFFERED
         )
-        Offer.objects.create(
-            referral=referral,
-            location=location_a,
-            provider=cast.provider_a_org,
-            sent_by=cast.coordinator,
+        offer_to_a(
+            cast,
+            referral,
+            location_a,
             status=Offer.Status.WITHDRAWN if index % 2 else Offer.Status.OPEN,
-            deadline=timezone.now() + timedelta(days=3),
         )
     client = signed_in(getattr(cast, who))
     with django_assert_max_num_queries(20):  # type: ignore[operator]
@@ -297,14 +300,8 @@ def test_placements_list_shows_every_column_in_the_same_queries_for_one_or_many(
 
     def place(days_ago: int, *, ended: bool = False) -> Placement:
         referral = make_referral(status=Referral.Status.PLACED)
-        offer = Offer.objects.create(
-            referral=referral,
-            location=location_a,
-            provider=cast.provider_a_org,
-            sent_by=cast.coordinator,
-            status=Offer.Status.ACCEPTED,
-            deadline=timezone.now(),
-            answered_at=timezone.now(),
+        offer = offer_to_a(
+            cast, referral, location_a, status=Offer.Status.ACCEPTED, answered_at=timezone.now()
         )
         return Placement.objects.create(
             referral=referral,
