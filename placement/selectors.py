@@ -208,9 +208,8 @@ def _shown(row: dict[str, Any]) -> CandidateLocation:
 # (LATERAL: one range of index `offer_acceptance` each) instead of once per location — a region
 # offers ~190 fitting locations of ~50 providers. Written out because this is the hottest read
 # of the application: the ORM spent longer composing this query than PostgreSQL spent running
-# it (5 ms against 3.5 ms per request, measured at 5,000 referrals); one fixed text also lets
-# PostgreSQL reuse its plan. `test_candidates_sql` proves it keeps exactly the locations Python
-# finds fitting, with the same scores.
+# it (5 ms against 3.5 ms per request, measured at 5,000 referrals). `test_candidates_sql`
+# proves it keeps exactly the locations Python finds fitting, with the same scores.
 FITTING_LOCATIONS_SQL = """
 WITH fit AS MATERIALIZED (
     SELECT l.id, l.provider_id, l.care_form, l.expertise, l.contra_indications, l.age_min,

@@ -143,12 +143,13 @@ def board_rows(*, user: User, statuses: Sequence[str], per_column: int) -> list[
         return _board_rows_orm(referrals, per_column)
     if not user.is_active or user.organisation_id is None:
         return []
+    past_draft = [status for status in statuses if status != Referral.Status.DRAFT]
     with connections[referrals.db].cursor() as cursor:
         cursor.execute(
             BOARD_SQL,
             {
                 "organisation": user.organisation_id,
-                "statuses": list(statuses),
+                "statuses": past_draft,  # a coordinator never sees a draft
                 "per_column": per_column,
             },
         )

@@ -86,6 +86,13 @@ def test_the_sql_merges_the_columns_of_every_region_of_the_organisation(
     assert matching == [spread[7].pk, spread[6].pk]
 
 
+def test_a_draft_stays_out_even_when_asked_for(cast: Cast, spread: list[Referral]) -> None:
+    statuses = [*BOARD_STATUSES, Referral.Status.DRAFT]
+    rows = board_rows(user=cast.coordinator, statuses=statuses, per_column=PER_COLUMN)
+    assert spread[11].pk not in {row[0] for row in rows}
+    assert rows == board_rows(user=cast.coordinator, statuses=BOARD_STATUSES, per_column=PER_COLUMN)
+
+
 def test_no_one_else_gets_a_row(cast: Cast, spread: list[Referral]) -> None:
     others = [u for name, u in cast.all_users().items() if name != "coordinator"]
     inactive = UserFactory(
