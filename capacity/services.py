@@ -244,8 +244,8 @@ def _change_counts(
 COUNTS_WRITE_SQL = """
 WITH changed AS (
     UPDATE capacity_location
-       SET total_places = %(total)s, free_places = %(free)s, held_places = %(held)s,
-           occupied_places = %(occupied)s,
+       SET total_places = %(total_after)s, free_places = %(free_after)s,
+           held_places = %(held_after)s, occupied_places = %(occupied_after)s,
            last_confirmed_at = CASE WHEN %(confirm)s THEN %(confirmed_at)s
                                     ELSE last_confirmed_at END
      WHERE id = %(location)s
@@ -255,33 +255,30 @@ INSERT INTO capacity_capacityevent
        (location_id, at, by_id, reason, total_before, free_before, held_before,
         occupied_before, total_after, free_after, held_after, occupied_after)
 SELECT id, %(at)s, %(by)s, %(reason)s, %(total_before)s, %(free_before)s, %(held_before)s,
-       %(occupied_before)s, %(total)s, %(free)s, %(held)s, %(occupied)s
+       %(occupied_before)s, %(total_after)s, %(free_after)s, %(held_after)s, %(occupied_after)s
   FROM changed
 RETURNING id, at
 """
+EVENT_COUNTS = tuple(
+    f"{count}_{when}"
+    for when in ("before", "after")
+    for count in ("total", "free", "held", "occupied")
+)
 
 
 def _write_counts_postgresql(*, locked: Location, event: CapacityEvent, confirm: bool) -> None:
+    """The event's "after" counts are the row's new counts."""
+    params: dict[str, Any] = {name: getattr(event, name) for name in EVENT_COUNTS}
+    params.update(
+        location=locked.pk,
+        confirm=confirm,
+        confirmed_at=locked.last_confirmed_at,
+        at=timezone.now(),
+        by=event.by_id,
+        reason=event.reason,
+    )
     with connections[Location.objects.db].cursor() as cursor:
-        cursor.execute(
-            COUNTS_WRITE_SQL,
-            {
-                "location": locked.pk,
-                "total": locked.total_places,
-                "free": locked.free_places,
-                "held": locked.held_places,
-                "occupied": locked.occupied_places,
-                "confirm": confirm,
-                "confirmed_at": locked.last_confirmed_at,
-                "at": timezone.now(),
-                "by": event.by_id,
-                "reason": event.reason,
-                "total_before": event.total_before,
-                "free_before": event.free_before,
-                "held_before": event.held_before,
-                "occupied_before": event.occupied_before,
-            },
-        )
+        cursor.execute(COUNTS_WRITE_SQL, params)
         row = cursor.fetchone()
     if row is None:  # the locked row is gone: cannot happen under the lock
         raise NotFound

@@ -92,11 +92,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         context["intake"] = context["intake_page"].object_list
         # Named rather than excluded: the region's open referrals come from index
         # `referral_region` instead of a scan of its whole history.
-        in_progress = set(Referral.Status.values) - {
-            Referral.Status.DRAFT,
-            Referral.Status.SUBMITTED,
-            Referral.Status.CLOSED,
-        }
+        in_progress = Referral.OPEN_STATUSES - {Referral.Status.SUBMITTED}
         listed = listed.filter(status__in=sorted(in_progress))
     if context["status_filter"]:
         listed = listed.filter(status=context["status_filter"])
