@@ -18,7 +18,8 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed
 
-# The local demo: SQLite, tasks in-process, no PostgreSQL or Redis needed.
+# The local demo: embedded PostgreSQL (data in .pgdata/, stopped with the site), jobs
+# in-process, no database server or Redis installed on the machine.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -41,4 +42,4 @@ messages: $(VENV)/.installed
 	bash scripts/messages.sh update
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles .pgdata

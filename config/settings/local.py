@@ -1,10 +1,15 @@
-"""The local demo (`make run`): SQLite, tasks in-process, two-factor sign-in off by default."""
+"""The local demo (`make run`): embedded PostgreSQL, tasks in-process, two-factor sign-in off."""
 
+from config.embedded_db import database_url
 from config.settings.base import *  # noqa: F403
-from config.settings.base import REDIS_URL, env_bool
+from config.settings.base import BASE_DIR, DATABASE_URL, DATABASES, REDIS_URL, database, env_bool
 
 DEBUG = env_bool("DEBUG", True)
 REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
+
+# Without DATABASE_URL: the embedded PostgreSQL server, data in .pgdata/ (git-ignored).
+if not DATABASE_URL:
+    DATABASES["default"] = database(database_url(BASE_DIR / ".pgdata"))
 
 # No broker in the demo: periodic jobs run in a thread of the web process.
 INPROCESS_SCHEDULER = env_bool("INPROCESS_SCHEDULER", not REDIS_URL)

@@ -3,10 +3,12 @@
 import os
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env_bool
+from config.settings.base import DATABASE_URL, env_bool
 
 DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
+if not DATABASE_URL:
+    raise RuntimeError("Production runs on PostgreSQL: set DATABASE_URL.")
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,11 +1,9 @@
 """Test settings: PostgreSQL and Redis from the environment (`make test` starts both)."""
 
-import os
-
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES
+from config.settings.base import DATABASE_URL, DATABASES
 
-if not os.environ.get("DATABASE_URL") and not os.environ.get("ALLOW_SQLITE_TESTS"):
+if not DATABASE_URL:
     raise RuntimeError("Tests run against PostgreSQL: set DATABASE_URL (make test does).")
 
 DEBUG = False

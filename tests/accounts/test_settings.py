@@ -13,7 +13,7 @@ SNIPPET = (
 )
 
 
-def load(module: str, **env: str) -> str:
+def load(module: str, snippet: str = SNIPPET, **env: str) -> str:
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -21,14 +21,24 @@ def load(module: str, **env: str) -> str:
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
     done = subprocess.run(
-        [sys.executable, "-c", SNIPPET], env=clean, capture_output=True, text=True, check=False
+        [sys.executable, "-c", snippet], env=clean, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
 
-def test_local_defaults_to_sqlite_in_process_tasks_and_no_2fa() -> None:
-    assert load("config.settings.local") == "django.db.backends.sqlite3 True True False"
+def test_local_defaults_to_the_embedded_postgresql_in_process_tasks_and_no_2fa() -> None:
+    """Without DATABASE_URL the demo starts its own PostgreSQL 18 (data in .pgdata/)."""
+    snippet = SNIPPET.replace(
+        "print(",
+        "from django.db import connection; "
+        "print(connection.cursor().connection.info.server_version // 10000, "
+        "settings.DATABASES['default']['OPTIONS']['host'].endswith('.pgdata'), ",
+        1,
+    )
+    assert load("config.settings.local", snippet=snippet) == (
+        "18 True django.db.backends.postgresql True True False"
+    )
 
 
 def test_local_uses_postgres_and_a_real_broker_when_urls_are_set() -> None:
@@ -61,7 +71,18 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     assert "SECRET_KEY" in done.stderr
 
 
-def test_test_settings_refuse_sqlite() -> None:
+@pytest.mark.parametrize("url", ["sqlite:///db.sqlite3", "mysql://u@127.0.0.1/db"])
+def test_every_settings_module_refuses_a_database_other_than_postgresql(url: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.local", DATABASE_URL=url)
+    done = subprocess.run(
+        [sys.executable, "-c", SNIPPET], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0
+    assert "PostgreSQL" in done.stderr
+
+
+def test_test_settings_refuse_to_start_without_a_database() -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     done = subprocess.run(
