@@ -21,7 +21,16 @@ from django.conf import settings
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from analyses.sql import Dialect, grouped_with_median, median, periodised
+from analyses.sql import (
+    bytewise,
+    grouped_with_median,
+    median,
+    month_of,
+    periodised,
+    quarter_of,
+    ratio,
+    rounded,
+)
 
 WAITING_STATUSES = "('submitted', 'needs_info', 'matching', 'offered', 'waiting')"
 REFUSED = "('refused', 'expired')"
@@ -40,7 +49,6 @@ class Report:
 @dataclass
 class Context:
     cursor: CursorWrapper
-    dialect: Dialect
     as_of: date
     built_at: datetime
     # True when `cursor` may create temporary tables (it is the writing connection).
@@ -65,11 +73,10 @@ class Context:
             self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
             # With (no) parameters, so that %% is read as % like in every other query.
             self.cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", [])
-            if self.dialect.pg:
-                # Row counts for the planner: hash aggregates instead of sorts.
-                self.cursor.execute(f"ANALYZE {table}")
+            # Row counts for the planner: hash aggregates instead of sorts.
+            self.cursor.execute(f"ANALYZE {table}")
             self.stages[name] = table
-        return self.dialect.cte(name, f"SELECT * FROM {self.stages[name]}")
+        return f"{name} AS NOT MATERIALIZED (SELECT * FROM {self.stages[name]})"
 
     def drop_stages(self) -> None:
         for table in self.stages.values():
@@ -79,12 +86,15 @@ class Context:
 
 def _referral_facts(ctx: Context) -> str:
     """CTEs ending in `pr`: one row per submitted referral per period/region level."""
-    d = ctx.dialect
-    as_of = d.date_literal(ctx.as_of)
+    tz = settings.TIME_ZONE
+    as_of = f"CAST('{ctx.as_of.isoformat()}' AS date)"
     refusals, days = int(ctx.hard_refusals), int(ctx.hard_days)
     age_band = """CASE WHEN b.age IS NULL THEN 'unknown'
                 WHEN b.age < 12 THEN '0-11' WHEN b.age < 16 THEN '12-15'
                 WHEN b.age < 18 THEN '16-17' ELSE '18+' END"""
+    # The needed expertise codes sorted and joined with '+': a stable profile key.
+    expertise = """COALESCE((SELECT string_agg(x, '+' ORDER BY x)
+                FROM jsonb_array_elements_text(ea.needed_expertise) AS t(x)), '')"""
     facts = f"""
     WITH ev AS (
         SELECT referral_id,
@@ -104,16 +114,16 @@ def _referral_facts(ctx: Context) -> str:
         FROM placement_offer GROUP BY referral_id
     ), base AS (
         SELECT r.id,
-               {d.day("COALESCE(ev.first_at, r.submitted_at)")} AS d,
-               {d.bytewise("COALESCE(rg.code, '')")} AS reg,
-               {d.bytewise(f"COALESCE({d.json_first('ea.needed_care_forms')}, '')")} AS care_form,
-               {d.bytewise(d.json_key("ea.needed_expertise"))} AS expertise,
+               (COALESCE(ev.first_at, r.submitted_at) AT TIME ZONE '{tz}')::date AS d,
+               {bytewise("COALESCE(rg.code, '')")} AS reg,
+               {bytewise("COALESCE(ea.needed_care_forms ->> 0, '')")} AS care_form,
+               {bytewise(expertise)} AS expertise,
                CASE WHEN ea.secured_required THEN 1 ELSE 0 END AS secured,
                y.birth_date AS birth_date,
                CASE WHEN p.id IS NULL THEN 0 ELSE 1 END AS placed,
-               {d.bytewise("COALESCE(l.care_form, '')")} AS delivered,
-               COALESCE({d.day("ev.placed_at")}, p.start_date) AS placed_day,
-               {d.day("r.closed_at")} AS closed_day,
+               {bytewise("COALESCE(l.care_form, '')")} AS delivered,
+               COALESCE((ev.placed_at AT TIME ZONE '{tz}')::date, p.start_date) AS placed_day,
+               (r.closed_at AT TIME ZONE '{tz}')::date AS closed_day,
                COALESCE(latest.to_status, r.status) AS status_now,
                r.close_outcome AS close_outcome,
                COALESCE(ev.ever_waited, 0) AS ever_waited,
@@ -125,7 +135,7 @@ def _referral_facts(ctx: Context) -> str:
                      AND a.created_at <= COALESCE(ev.first_at, r.submitted_at)
                      AND a.completed_on IS NOT NULL AND a.problems <> '' AND a.needs <> ''
                      AND a.explaining_factors <> ''
-                     AND {d.json_length("a.needed_care_forms")} > 0
+                     AND jsonb_array_length(a.needed_care_forms) > 0
                ) THEN 1 ELSE 0 END AS complete_va
         FROM referrals_referral r
         JOIN referrals_youthidentity y ON y.id = r.youth_id
@@ -139,22 +149,24 @@ def _referral_facts(ctx: Context) -> str:
         LEFT JOIN oc ON oc.referral_id = r.id
         WHERE COALESCE(ev.first_at, r.submitted_at) IS NOT NULL
     )
-        SELECT b.*, {d.quarter("b.d")} AS q, {d.month("b.d")} AS m,
-           {d.bytewise(age_band)} AS age_band,
+        SELECT b.*, {quarter_of("b.d")} AS q, {month_of("b.d")} AS m,
+           {bytewise(age_band)} AS age_band,
            CASE WHEN b.status_now IN {WAITING_STATUSES} THEN 1 ELSE 0 END AS waiting_now,
            CASE WHEN b.status_now IN {WAITING_STATUSES}
-                THEN {d.days("b.d", as_of)} END AS days_waiting_now,
-           CASE WHEN b.placed = 1 THEN {d.days("b.d", "b.placed_day")} END AS days_to_placement,
+                THEN {as_of} - b.d END AS days_waiting_now,
+           CASE WHEN b.placed = 1 THEN b.placed_day - b.d END AS days_to_placement,
            CASE WHEN b.refusals >= {refusals}
-                  OR {d.days("b.d", f"COALESCE(b.placed_day, b.closed_day, {as_of})")} >= {days}
+                  OR COALESCE(b.placed_day, b.closed_day, {as_of}) - b.d >= {days}
                 THEN 1 ELSE 0 END AS hard,
            CASE WHEN b.status_now IN {WAITING_STATUSES} AND b.birth_date IS NOT NULL
-                     AND {d.age("b.birth_date", as_of)} >= 17
+                     AND CAST(EXTRACT(YEAR FROM age({as_of}, b.birth_date)) AS INTEGER) >= 17
                 THEN 1 ELSE 0 END AS waiting_17_plus
-    FROM (SELECT base.*, {d.age("birth_date", "d")} AS age FROM base) b
+    FROM (
+        SELECT base.*, CAST(EXTRACT(YEAR FROM age(d, birth_date)) AS INTEGER) AS age FROM base
+    ) b
     """
-    pr = periodised(d, "facts", precomputed=True)
-    return f"WITH {ctx.source('facts', facts)}, {d.cte('pr', pr)}"
+    pr = periodised("facts", precomputed=True)
+    return f"WITH {ctx.source('facts', facts)}, pr AS NOT MATERIALIZED ({pr})"
 
 
 PROFILE = ["period", "region", "care_form", "expertise", "age_band", "secured"]
@@ -165,7 +177,6 @@ def _on(left: str, right: str, keys: Sequence[str]) -> str:
 
 
 def build_unmet_need(ctx: Context) -> Report:
-    d = ctx.dialect
     keys = ", ".join(PROFILE)
     pr_keys = ", ".join(f"pr.{k}" for k in PROFILE)
     sql = f"""{_referral_facts(ctx)},
@@ -182,10 +193,10 @@ def build_unmet_need(ctx: Context) -> Report:
                SUM(hard) AS hard_to_place
         FROM pr GROUP BY {keys}
     ), medians AS (
-        {median(d, "pr", PROFILE, "days_waiting_now", "waiting_now = 1")}
+        {median("pr", PROFILE, "days_waiting_now", "waiting_now = 1")}
     ), reasons AS (
         SELECT {keys}, reason, ROW_NUMBER() OVER (
-                   PARTITION BY {keys} ORDER BY n DESC, {d.bytewise("reason")}) AS rank
+                   PARTITION BY {keys} ORDER BY n DESC, {bytewise("reason")}) AS rank
         FROM (
             SELECT {pr_keys}, o.refusal_reason AS reason, COUNT(*) AS n
             FROM pr JOIN placement_offer o ON o.referral_id = pr.id AND o.status IN {REFUSED}
@@ -200,7 +211,7 @@ def build_unmet_need(ctx: Context) -> Report:
     SELECT t.period, t.region, t.care_form, t.expertise, t.age_band,
            CASE WHEN t.secured = 1 THEN TRUE ELSE FALSE END, t.referrals,
            t.placed_first_choice, t.placed_other, t.waiting_now,
-           {d.round("m.median", 2)}, t.resolved_at_home, t.refusals, t.hard_to_place,
+           {rounded("m.median", 2)}, t.resolved_at_home, t.refusals, t.hard_to_place,
            COALESCE(tr.r1 || COALESCE(',' || tr.r2, '') || COALESCE(',' || tr.r3, ''), '')
     FROM totals t
     LEFT JOIN medians m ON {_on("m", "t", PROFILE)}
@@ -233,13 +244,14 @@ def build_need_matrix(ctx: Context) -> Report:
 
 def _offer_facts(ctx: Context) -> str:
     """CTEs ending in `po`: one row per offer per period/region level."""
-    d = ctx.dialect
+    hours = "CAST(EXTRACT(EPOCH FROM (o.answered_at - o.sent_at)) / 3600.0 AS double precision)"
     offers = f"""
-        SELECT o.status, {d.bytewise("o.refusal_reason")} AS reason, {d.day("o.sent_at")} AS d,
-               {d.bytewise("COALESCE(rg.code, '')")} AS reg, {d.bytewise("org.name")} AS provider,
-               {d.bytewise("l.care_form")} AS care_form,
+        SELECT o.status, {bytewise("o.refusal_reason")} AS reason,
+               (o.sent_at AT TIME ZONE '{settings.TIME_ZONE}')::date AS d,
+               {bytewise("COALESCE(rg.code, '')")} AS reg, {bytewise("org.name")} AS provider,
+               {bytewise("l.care_form")} AS care_form,
                CASE WHEN o.status IN ('accepted', 'refused') AND o.answered_at IS NOT NULL
-                    THEN {d.hours("o.sent_at", "o.answered_at")} END AS hours
+                    THEN {hours} END AS hours
         FROM placement_offer o
         JOIN referrals_referral r ON r.id = o.referral_id
         JOIN referrals_youthidentity y ON y.id = r.youth_id
@@ -250,10 +262,10 @@ def _offer_facts(ctx: Context) -> str:
     """
     facts = f"""
         SELECT f.status, f.reason, f.reg, f.provider, f.care_form, f.hours,
-               {d.quarter("f.d")} AS q, {d.month("f.d")} AS m
+               {quarter_of("f.d")} AS q, {month_of("f.d")} AS m
         FROM ({offers}) f"""
-    po = periodised(d, "offers", precomputed=True)
-    return f"WITH {ctx.source('offers', facts)}, {d.cte('po', po)}"
+    po = periodised("offers", precomputed=True)
+    return f"WITH {ctx.source('offers', facts)}, po AS NOT MATERIALIZED ({po})"
 
 
 def build_refusals(ctx: Context) -> Report:
@@ -273,9 +285,9 @@ def build_provider_responses(ctx: Context) -> Report:
                SUM(CASE WHEN status IN {REFUSED} THEN 1 ELSE 0 END) AS refused,
                SUM(CASE WHEN reason = 'no_response' THEN 1 ELSE 0 END) AS no_response"""
     sql = f"""{_offer_facts(ctx)},
-    totals AS ({grouped_with_median(ctx.dialect, "po", keys, measures, "hours")})
+    totals AS ({grouped_with_median("po", keys, measures, "hours")})
     SELECT period, region, provider, offers, accepted, refused, no_response,
-           {ctx.dialect.round("median", 2)}
+           {rounded("median", 2)}
     FROM totals"""
     return Report(
         columns=(
@@ -291,16 +303,15 @@ def build_provider_responses(ctx: Context) -> Report:
 
 
 def build_replacements(ctx: Context) -> Report:
-    d = ctx.dialect
     sql = f"""
         WITH pl AS (
             SELECT p.id, p.start_date AS d, COALESCE(rg.code, '') AS reg,
                    org.name AS provider, l.care_form AS care_form,
                    CASE WHEN p.end_reason = 'replacement'
-                         AND {d.days("p.start_date", "p.end_date")} <= 183
+                         AND p.end_date - p.start_date <= 183
                         THEN 1 ELSE 0 END AS r6,
                    CASE WHEN p.end_reason = 'replacement'
-                         AND {d.days("p.start_date", "p.end_date")} <= 365
+                         AND p.end_date - p.start_date <= 365
                         THEN 1 ELSE 0 END AS r12
             FROM placement_placement p
             JOIN referrals_referral r ON r.id = p.referral_id
@@ -310,7 +321,7 @@ def build_replacements(ctx: Context) -> Report:
             JOIN accounts_organisation org ON org.id = p.provider_id
             JOIN capacity_location l ON l.id = p.location_id
         ), pp AS (
-            {periodised(d, "pl")}
+            {periodised("pl")}
         )
         SELECT period, region, provider, care_form, COUNT(*), SUM(r6), SUM(r12)
         FROM pp GROUP BY period, region, provider, care_form"""
@@ -331,7 +342,6 @@ def build_replacements(ctx: Context) -> Report:
 def build_chains(ctx: Context) -> Report:
     """A youth's chain starts at a placement that no re-placement led to and follows
     Placement.next_referral → that referral's placement → …"""
-    d = ctx.dialect
     sql = f"""
         WITH RECURSIVE chain (root_id, next_referral_id, n) AS (
             SELECT p.id, p.next_referral_id, 1 FROM placement_placement p
@@ -352,7 +362,7 @@ def build_chains(ctx: Context) -> Report:
             LEFT JOIN accounts_municipality m ON m.id = y.municipality_id
             LEFT JOIN accounts_region rg ON rg.id = m.region_id
         ), pc AS (
-            {periodised(d, "roots")}
+            {periodised("roots")}
         )
         SELECT period, region, n, COUNT(*) FROM pc GROUP BY period, region, n"""
     return Report(columns=("period", "region", "placements_in_chain", "youths"), sql=sql)
@@ -361,9 +371,8 @@ def build_chains(ctx: Context) -> Report:
 def build_kpis(ctx: Context) -> Report:
     """Five figures per period and region (value = numerator / denominator, or a median with
     numerator = denominator = n), and the share of stale capacity (all periods, regions)."""
-    d = ctx.dialect
     figures = [
-        ("days_to_placement", "placements", "placements", d.round("median", 2)),
+        ("days_to_placement", "placements", "placements", rounded("median", 2)),
         ("offers_per_placement", "offers_placed", "placements", None),
         ("waiting_resolved_at_home", "waited_home", "waited_closed", None),
         ("complete_va", "complete_va", "referrals", None),
@@ -371,7 +380,7 @@ def build_kpis(ctx: Context) -> Report:
     ]
     per_region = "\n    UNION ALL\n    ".join(
         f"""SELECT period, region, '{code}', CAST({num} AS FLOAT),
-           CAST({den} AS INTEGER), CAST({value or d.ratio(num, den)} AS FLOAT) FROM figures"""
+           CAST({den} AS INTEGER), CAST({value or ratio(num, den)} AS FLOAT) FROM figures"""
         for code, num, den, value in figures
     )
     measures = """COUNT(*) AS referrals,
@@ -383,10 +392,10 @@ def build_kpis(ctx: Context) -> Report:
                         THEN 1 ELSE 0 END) AS waited_home,
                SUM(complete_va) AS complete_va,
                SUM(waiting_17_plus) AS waiting_17_plus"""
-    stale = f"""CASE WHEN last_confirmed_at IS NULL OR last_confirmed_at < {d.ts_param()}
+    stale = """CASE WHEN last_confirmed_at IS NULL OR last_confirmed_at < %s::timestamptz
                      THEN 1 ELSE 0 END"""
     grouped = grouped_with_median(
-        d, "pr", ["period", "region"], measures, "days_to_placement", "placed = 1"
+        "pr", ["period", "region"], measures, "days_to_placement", "placed = 1"
     )
     sql = f"""{_referral_facts(ctx)},
     figures AS ({grouped}), capacity AS (
@@ -396,12 +405,12 @@ def build_kpis(ctx: Context) -> Report:
     {per_region}
     UNION ALL
     SELECT 'all', '', 'stale_capacity', CAST(stale AS FLOAT), CAST(locations AS INTEGER),
-           CAST({d.ratio("stale", "locations")} AS FLOAT) FROM capacity"""
+           CAST({ratio("stale", "locations")} AS FLOAT) FROM capacity"""
     cutoff = _start_of(ctx.as_of) - timedelta(days=settings.CAPACITY_STALE_DAYS)
     return Report(
         columns=("period", "region", "code", "numerator", "denominator", "value"),
         sql=sql,
-        params=[d.ts_value(cutoff)],
+        params=[cutoff],
     )
 
 
@@ -425,12 +434,11 @@ def build_occupancy(ctx: Context) -> Report:
     """Occupied and total places per care form at each month's end, from the capacity
     history: the counts after the last change before that moment; before a location's first
     recorded change, the counts before it; without any change, its current counts."""
-    d = ctx.dialect
     months = _months(ctx.as_of)
-    values = ", ".join(f"(%s, {d.ts_param()})" for _ in months)
+    values = ", ".join("(%s, %s::timestamptz)" for _ in months)
     params: list[Any] = []
     for period, cutoff in months:
-        params += [period, d.ts_value(cutoff)]
+        params += [period, cutoff]
     sql = f"""
         WITH months (period, cutoff) AS (VALUES {values}),
         loc AS (

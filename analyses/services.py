@@ -10,7 +10,6 @@ the aggregate rows are fetched there and inserted on the primary in batches.
 
 import time
 from contextlib import ExitStack
-from typing import Any
 
 from django.db import connections, transaction
 from django.db.backends.utils import CursorWrapper
@@ -19,7 +18,6 @@ from django.utils import timezone
 from accounts.models import Role, User
 from analyses import builders
 from analyses.models import REPORT_MODELS, ReportRow, ReportRun
-from analyses.sql import Dialect
 from config.db_router import report_read_alias
 from config.errors import NotFound
 
@@ -56,7 +54,6 @@ def reports_rebuild(*, run: ReportRun | None = None) -> ReportRun:
                 _tune(cursor)
             context = builders.Context(
                 cursor=cursor,
-                dialect=Dialect(connections[alias].vendor),
                 as_of=timezone.localdate(),
                 built_at=built_at,
                 staged=alias == "default",
@@ -84,13 +81,12 @@ def _finish(run: ReportRun, started: float) -> None:
 
 
 def _tune(cursor: CursorWrapper) -> None:
-    if cursor.db.vendor == "postgresql":
-        # The big GROUP BYs and sorts stay in memory instead of spilling to disk; compiling
-        # with JIT costs more than it saves on statements of a fraction of a second.
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute("SET LOCAL jit = off")
-        # ANALYZE of the staged facts: a small sample gives the row counts the plans need.
-        cursor.execute("SET LOCAL default_statistics_target = 10")
+    # The big GROUP BYs and sorts stay in memory instead of spilling to disk; compiling
+    # with JIT costs more than it saves on statements of a fraction of a second.
+    cursor.execute("SET LOCAL work_mem = '64MB'")
+    cursor.execute("SET LOCAL jit = off")
+    # ANALYZE of the staged facts: a small sample gives the row counts the plans need.
+    cursor.execute("SET LOCAL default_statistics_target = 10")
 
 
 def _replace(
@@ -100,15 +96,12 @@ def _replace(
     quote = connections["default"].ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(column) for column in (*report.columns, "built_at"))
-    pg = connections["default"].vendor == "postgresql"
     # TRUNCATE is transactional in PostgreSQL and leaves no dead rows behind.
-    out.execute(f"TRUNCATE {table}" if pg else f"DELETE FROM {table}")
-    built_at: Any = Dialect(connections["default"].vendor).ts_value(ctx.built_at)
+    out.execute(f"TRUNCATE {table}")
     if ctx.staged:
         out.execute(
-            f"INSERT INTO {table} ({names}) SELECT q.*, {ctx.dialect.ts_param()} "
-            f"FROM ({report.sql}) q",
-            [built_at, *report.params],
+            f"INSERT INTO {table} ({names}) SELECT q.*, %s::timestamptz FROM ({report.sql}) q",
+            [ctx.built_at, *report.params],
         )
         return int(out.rowcount)
     # Reading from a replica: fetch the aggregate rows there, COPY them into the primary.
@@ -117,6 +110,6 @@ def _replace(
     with out.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         while batch := ctx.cursor.fetchmany(5000):
             for row in batch:
-                copy.write_row((*row, built_at))
+                copy.write_row((*row, ctx.built_at))
             rows += len(batch)
     return rows

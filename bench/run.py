@@ -1,7 +1,7 @@
 """`make bench`: the national-scale benchmark of issue 10 (README: Benchmark).
 
 Run by scripts/bench.sh under scripts/with-services.sh (DATABASE_URL, REDIS_URL of throw-away
-servers). It migrates, generates the synthetic history (bench/generator.py), starts gunicorn
+servers). It migrates, generates the synthetic history (demo/national.py), starts gunicorn
 with the production settings and a Celery worker, and measures every figure side by side with
 a baseline in the same run (only ratios are stable on a shared machine). Requests go only to
 127.0.0.1, in bounded numbers. Output: a table, and bench/results.json.
@@ -359,13 +359,12 @@ def report_selects_seconds(env: dict[str, str]) -> float:
         "import django, json, time; django.setup();"
         "from django.db import connection, transaction;"
         "from django.utils import timezone;"
-        "from analyses import builders, services;"
-        "from analyses.sql import Dialect;\n"
+        "from analyses import builders, services\n"
         "t = time.perf_counter()\n"
         "with transaction.atomic():\n"
         "    cursor = connection.cursor(); services._tune(cursor)\n"
-        "    ctx = builders.Context(cursor=cursor, dialect=Dialect(connection.vendor),"
-        " as_of=timezone.localdate(), built_at=timezone.now(), staged=True)\n"
+        "    ctx = builders.Context(cursor=cursor, as_of=timezone.localdate(),"
+        " built_at=timezone.now(), staged=True)\n"
         "    for name, build in builders.BUILDERS.items():\n"
         "        report = build(ctx)\n"
         "        columns = ', '.join(report.columns)\n"
