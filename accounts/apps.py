@@ -1,6 +1,3 @@
-import os
-import sys
-
 from django.apps import AppConfig
 
 
@@ -13,12 +10,9 @@ class AccountsConfig(AppConfig):
 
         from accounts import schema  # noqa: F401  (registers the OpenAPI auth descriptions)
 
-        # Only in the serving child of runserver (RUN_MAIN), never in migrate or tests.
-        if (
-            settings.INPROCESS_SCHEDULER
-            and os.environ.get("RUN_MAIN") == "true"
-            and "runserver" in sys.argv
-        ):
+        # Only in the process that serves runserver (with or without the autoreloader),
+        # never in migrate, seed_demo, shell or the tests.
+        if settings.INPROCESS_SCHEDULER:
             from config import scheduler
 
-            scheduler.start()
+            scheduler.start_if_serving()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import audit_views, security_views, views
+from accounts import audit_views, job_views, security_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,6 +31,7 @@ urlpatterns = [
         audit_views.audit_trail_csv,
         name="audit-trail-csv",
     ),
+    path("achtergrondtaken/", job_views.job_list, name="jobs"),
     path("meldingen/", views.notification_list, name="notifications"),
     path("meldingen/gelezen/", views.notification_read, name="notifications-read-all"),
     path(

@@ -1,5 +1,7 @@
 """The local demo (`make run`): embedded PostgreSQL, tasks in-process, two-factor sign-in off."""
 
+import os
+
 from config.embedded_db import database_url
 from config.settings.base import *  # noqa: F403
 from config.settings.base import BASE_DIR, DATABASE_URL, DATABASES, REDIS_URL, database, env_bool
@@ -13,3 +15,9 @@ if not DATABASE_URL:
 
 # No broker in the demo: periodic jobs run in a thread of the web process.
 INPROCESS_SCHEDULER = env_bool("INPROCESS_SCHEDULER", not REDIS_URL)
+
+# Demo e-mails are not sent: each one is written as a file into .demo-mail/ (git-ignored),
+# to open with any text editor. EMAIL_BACKEND in the environment (SMTP, say) wins.
+if "EMAIL_BACKEND" not in os.environ:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / ".demo-mail"))
