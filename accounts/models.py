@@ -160,7 +160,7 @@ class AuditEntry(models.Model):
         ALLOWED = "allowed", _("toegestaan")
         REFUSED = "refused", _("geweigerd")
 
-    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
     # PROTECT: a user who touched youth data is deactivated, never deleted.
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("gebruiker")
@@ -204,7 +204,7 @@ class Notification(models.Model):
     message = models.CharField(_("bericht"), max_length=300)
     link = models.CharField(_("link"), max_length=300, blank=True)
     dedupe_key = models.CharField(_("sleutel"), max_length=120, blank=True)
-    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now)
     read_at = models.DateTimeField(_("gelezen"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("gemaild"), null=True, blank=True)
 

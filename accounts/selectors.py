@@ -1,8 +1,16 @@
 """Reads of the accounts app that more than one caller needs."""
 
-from django.db.models import QuerySet
+from collections import defaultdict
+from dataclasses import dataclass
 
-from accounts.models import AuditEntry, Notification, Region, User
+from django.conf import settings
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from accounts.jobs import JOB_TEXTS, job_name_for_task, schedule_label
+from accounts.models import AuditEntry, JobRun, Notification, Region, Role, User
 
 
 def regions_for_user(*, user: User) -> QuerySet[Region]:
@@ -10,6 +18,16 @@ def regions_for_user(*, user: User) -> QuerySet[Region]:
     if user.organisation_id is None:
         return Region.objects.none()
     return Region.objects.filter(organisations=user.organisation_id)
+
+
+def coordinators_of_region(*, region_id: int | None) -> QuerySet[User]:
+    """The active coordinators whose organisation works for the region: the users for whom
+    `regions_for_user` holds it."""
+    if region_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        role=Role.COORDINATOR, is_active=True, organisation__regions=region_id
+    ).distinct()
 
 
 def audit_trail_for_referral(*, referral_id: int) -> QuerySet[AuditEntry]:
@@ -22,3 +40,59 @@ def notifications_for_user(*, user: User) -> QuerySet[Notification]:
 
 def unread_notification_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class JobOverview:
+    """One background job on the jobs page: what it does, when, and its last runs."""
+
+    name: str
+    title: str | Promise
+    description: str | Promise
+    counts: str | Promise
+    schedule: str
+    runs: list[JobRun]
+
+    @property
+    def last(self) -> JobRun | None:
+        return self.runs[0] if self.runs else None
+
+
+def job_overview(*, runs_per_job: int) -> list[JobOverview]:
+    """Every background job, the scheduled ones first (in schedule order), then those a
+    change sets off; each with its last `runs_per_job` runs, newest first, in one query."""
+    jobs = [
+        (job_name_for_task(str(entry["task"])), schedule_label(entry["schedule"]))
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    ]
+    scheduled = {name for name, _schedule in jobs}
+    jobs += [(name, _("na een gebeurtenis")) for name in JOB_TEXTS if name not in scheduled]
+    runs = (
+        JobRun.objects.filter(name__in=[name for name, _schedule in jobs])
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("name")],
+                order_by=[F("started_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(position__lte=runs_per_job)
+        .order_by("name", "position")
+    )
+    runs_by_name: dict[str, list[JobRun]] = defaultdict(list)
+    for run in runs:
+        runs_by_name[run.name].append(run)
+    overview = []
+    for name, schedule in jobs:
+        text = JOB_TEXTS.get(name)
+        overview.append(
+            JobOverview(
+                name=name,
+                title=text.title if text else name,
+                description=text.description if text else "",
+                counts=text.counts if text else "",
+                schedule=schedule,
+                runs=runs_by_name[name],
+            )
+        )
+    return overview

@@ -1,7 +1,10 @@
 """Writes of the accounts app: the audit trail and notifications (API tokens: tokens.py)."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -25,13 +28,15 @@ def audit_record(
     object_id: object = "",
     allowed: bool = True,
     system: str = "",
+    at: datetime | None = None,
 ) -> AuditEntry:
     """Write one audit entry: who, in which role and organisation, did what, with what outcome.
 
     Runs inside the caller's transaction, so a change and its audit row commit together.
     A refused attempt is recorded (allowed=False) by the caller after the refused action has
     rolled back, so that the refusal row itself is kept. A background job passes no user and
-    names itself in `system` ("retention"), so the trail says which job acted.
+    names itself in `system` ("retention"), so the trail says which job acted. `at` is the
+    moment of the action when it is not now (the demo history, loaded in time order).
     """
     anonymous = f"systeem: {system}" if system else "anoniem"
     if referral_id is not None and not 0 < referral_id <= BIGINT_MAX:
@@ -48,6 +53,7 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id)[:60],
         outcome=AuditEntry.Outcome.ALLOWED if allowed else AuditEntry.Outcome.REFUSED,
+        at=at or timezone.now(),
     )
 
 
@@ -58,6 +64,7 @@ def notify(
     message: str,
     link: str = "",
     dedupe_key: str = "",
+    at: datetime | None = None,
 ) -> list[Notification]:
     """Store an in-app notification per recipient, then email them after commit.
 
@@ -68,7 +75,12 @@ def notify(
     """
     rows = [
         Notification(
-            recipient=recipient, kind=kind, message=message, link=link, dedupe_key=dedupe_key
+            recipient=recipient,
+            kind=kind,
+            message=message,
+            link=link,
+            dedupe_key=dedupe_key,
+            created_at=at or timezone.now(),
         )
         for recipient in {r.pk: r for r in recipients if r.is_active}.values()
     ]
@@ -93,9 +105,30 @@ def notify(
     else:
         created = Notification.objects.bulk_create(rows)
     ids = [row.pk for row in created]
-    if ids:
+    batch = _email_batch.get()
+    if ids and batch is not None:
+        batch.extend(ids)
+    elif ids:
         transaction.on_commit(lambda: _enqueue_emails(ids))
     return created
+
+
+# The notifications stored inside `notification_emails_batched()`, if active.
+_email_batch: ContextVar[list[int] | None] = ContextVar("accounts_email_batch", default=None)
+
+
+@contextmanager
+def notification_emails_batched() -> Iterator[None]:
+    """Inside this block, the notifications stored are emailed by one job after the commit,
+    not by one job per notification: a bulk load (the demo history) stores thousands."""
+    batch: list[int] = []
+    token = _email_batch.set(batch)
+    try:
+        yield
+    finally:
+        _email_batch.reset(token)
+    if batch:
+        transaction.on_commit(lambda: _enqueue_emails(batch))
 
 
 def _enqueue_emails(ids: list[int]) -> None:
@@ -107,32 +140,45 @@ def _enqueue_emails(ids: list[int]) -> None:
         logger.warning("Broker unavailable; %d notification email(s) left for the sweep", len(ids))
 
 
-def notification_emails_send(*, ids: Iterable[int] | None = None) -> int:
-    """Email stored notifications not yet emailed; safe to run twice and concurrently."""
+def notification_emails_send(*, ids: Iterable[int] | None = None, limit: int = 500) -> int:
+    """Email stored notifications not yet emailed (oldest first, at most `limit`); safe to
+    run twice and concurrently. Answers the number of e-mails sent.
+
+    One the user has already read in the app is not emailed: its news has arrived.
+    Each notification is claimed, sent and marked in its own short transaction: an e-mail
+    that went out stays marked when a later one fails (the error stops the sweep, and its
+    retry sends only the rest), and the claim's row lock, skipped by a concurrent sweep,
+    keeps two sweeps from sending the same e-mail.
+    """
+    wanted = None if ids is None else list(ids)
     sent = 0
-    with transaction.atomic():
-        pending = Notification.objects.select_for_update(skip_locked=True).filter(
-            emailed_at__isnull=True
-        )
-        if ids is not None:
-            pending = pending.filter(pk__in=list(ids))
-        pending = pending.select_related("recipient")[:500]
-        for notification in pending:
+    for _turn in range(limit):
+        with transaction.atomic():
+            pending = Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            pending = pending.filter(emailed_at__isnull=True, read_at__isnull=True)
+            if wanted is not None:
+                pending = pending.filter(pk__in=wanted)
+            notification = pending.select_related("recipient").order_by("created_at", "id").first()
+            if notification is None:
+                break
             if notification.recipient.email:
-                link = notification.link
-                if link.startswith("/"):
-                    link = settings.SITE_URL.rstrip("/") + link
-                send_mail(
-                    subject=_("Regie op Plaatsing: %(message)s")
-                    % {"message": notification.message[:80]},
-                    message=f"{notification.message}\n\n{link}".strip(),
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=[notification.recipient.email],
-                )
+                _notification_email_send(notification)
                 sent += 1
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
     return sent
+
+
+def _notification_email_send(notification: Notification) -> None:
+    link = notification.link
+    if link.startswith("/"):
+        link = settings.SITE_URL.rstrip("/") + link
+    send_mail(
+        subject=_("Regie op Plaatsing: %(message)s") % {"message": notification.message[:80]},
+        message=f"{notification.message}\n\n{link}".strip(),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[notification.recipient.email],
+    )
 
 
 def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:

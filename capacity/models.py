@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Organisation, Region, User
@@ -53,7 +54,7 @@ class Location(models.Model):
     occupied_places = models.IntegerField(_("bezette plaatsen"), default=0)
     last_confirmed_at = models.DateTimeField(_("laatst bevestigd"), null=True, blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
-    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now)
 
     class Meta:
         ordering = ["provider__name", "name"]
@@ -118,7 +119,7 @@ class CapacityEvent(models.Model):
     location = models.ForeignKey(
         Location, on_delete=models.PROTECT, related_name="events", verbose_name=_("locatie")
     )
-    at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
+    at = models.DateTimeField(_("tijdstip"), default=timezone.now)
     by = models.ForeignKey(
         User,
         on_delete=models.PROTECT,

@@ -3,7 +3,9 @@ transaction, each change leaving a CapacityEvent behind."""
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, TypeGuard
 
@@ -65,46 +67,13 @@ def _lock(location: Location) -> Location:
 
 def _lock_managed(*, location_id: int, by: User) -> Location:
     """Read and lock in one query, for callers that hold only an id (the API): the row with
-    what its answer shows (provider, municipality and, on PostgreSQL, `region_codes`).
-    NotFound when the caller does not manage it, so no other provider's row is ever locked."""
+    what its answer shows (provider, municipality and `region_codes`). NotFound when the
+    caller does not manage it, so no other provider's row is ever locked."""
     provider_id = None
     if not by.is_functional_admin:
         if not by.is_provider or by.organisation_id is None:
             raise NotFound
         provider_id = by.organisation_id
-    if connections[Location.objects.db].vendor == "postgresql":
-        return _lock_managed_postgresql(location_id=location_id, provider_id=provider_id)
-    rows = Location.objects.select_for_update(of=("self",)).select_related(
-        "provider", "municipality"
-    )
-    if provider_id is not None:
-        rows = rows.filter(provider_id=provider_id)
-    try:
-        return rows.get(pk=location_id)
-    except Location.DoesNotExist:
-        raise NotFound from None
-
-
-# The locked read of a PATCH as one fixed SQL text: the location, the names its answer shows
-# and its region codes. Composing the same query in the ORM (select_related, an ArraySubquery,
-# select_for_update) took longer than PostgreSQL took to run it, on the busiest write of the
-# API. `test_locked_read_sql` proves it reads what the ORM query reads.
-LOCK_MANAGED_SQL = """
-SELECT l.*, p.name AS locked_provider_name, m.code AS locked_municipality_code,
-       m.name AS locked_municipality_name,
-       ARRAY(SELECT r.code FROM capacity_location_regions lr
-               JOIN accounts_region r ON r.id = lr.region_id
-              WHERE lr.location_id = l.id) AS region_codes
-  FROM capacity_location l
-  JOIN accounts_organisation p ON p.id = l.provider_id
-  JOIN accounts_municipality m ON m.id = l.municipality_id
- WHERE l.id = %(location)s
-   AND (%(provider)s::bigint IS NULL OR l.provider_id = %(provider)s::bigint)
-   FOR UPDATE OF l
-"""
-
-
-def _lock_managed_postgresql(*, location_id: int, provider_id: int | None) -> Location:
     rows = list(
         Location.objects.raw(LOCK_MANAGED_SQL, {"location": location_id, "provider": provider_id})
     )
@@ -128,6 +97,24 @@ def _lock_managed_postgresql(*, location_id: int, provider_id: int | None) -> Lo
     return location
 
 
+# The locked read of a PATCH as one fixed SQL text: the location, the names its answer shows
+# and its region codes, on the busiest write of the API (composing it in the ORM took longer
+# than running it).
+LOCK_MANAGED_SQL = """
+SELECT l.*, p.name AS locked_provider_name, m.code AS locked_municipality_code,
+       m.name AS locked_municipality_name,
+       ARRAY(SELECT r.code FROM capacity_location_regions lr
+               JOIN accounts_region r ON r.id = lr.region_id
+              WHERE lr.location_id = l.id) AS region_codes
+  FROM capacity_location l
+  JOIN accounts_organisation p ON p.id = l.provider_id
+  JOIN accounts_municipality m ON m.id = l.municipality_id
+ WHERE l.id = %(location)s
+   AND (%(provider)s::bigint IS NULL OR l.provider_id = %(provider)s::bigint)
+   FOR UPDATE OF l
+"""
+
+
 def _may_manage(*, location: Location, user: User) -> bool:
     """A location is managed by its own provider's staff (and the functional admin)."""
     if user.is_functional_admin:
@@ -141,7 +128,32 @@ def _ensure_may_manage(*, location: Location, user: User) -> None:
 
 
 def _announce_free_places(location_id: int) -> None:
+    batch = _announcement_batch.get()
+    if batch is not None:
+        batch.add(location_id)
+        return
     transaction.on_commit(lambda: _schedule_announcement(location_id))
+
+
+# The locations whose free places rose inside `free_places_announced_once()`, if active.
+_announcement_batch: ContextVar[set[int] | None] = ContextVar(
+    "capacity_announcement_batch", default=None
+)
+
+
+@contextmanager
+def free_places_announced_once() -> Iterator[None]:
+    """Inside this block, more free places are announced once per location after the commit,
+    not once per change: a bulk load (the demo history) makes hundreds of changes in one
+    transaction, and the in-process jobs run each announcement at once (no coalescing)."""
+    batch: set[int] = set()
+    token = _announcement_batch.set(batch)
+    try:
+        yield
+    finally:
+        _announcement_batch.reset(token)
+    for location_id in sorted(batch):
+        _announce_free_places(location_id)
 
 
 def _announcement_key(location_id: int) -> str:
@@ -203,10 +215,13 @@ def _change_counts(
     occupied: int = 0,
     total: int = 0,
     confirm: bool = False,
+    at: datetime | None = None,
 ) -> Location:
-    """Apply deltas to a locked row, write the event, announce more free places."""
+    """Apply deltas to a locked row, write the event (at `at`, default now), announce more
+    free places."""
     event = CapacityEvent(
         location=locked,
+        at=at or timezone.now(),
         by=by if by is not None and by.pk else None,
         reason=reason,
         total_before=locked.total_places,
@@ -218,19 +233,13 @@ def _change_counts(
     locked.free_places += free
     locked.held_places += held
     locked.occupied_places += occupied
-    fields = ["total_places", "free_places", "held_places", "occupied_places"]
     if confirm:
-        locked.last_confirmed_at = timezone.now()
-        fields.append("last_confirmed_at")
+        locked.last_confirmed_at = event.at
     event.total_after = locked.total_places
     event.free_after = locked.free_places
     event.held_after = locked.held_places
     event.occupied_after = locked.occupied_places
-    if connections[Location.objects.db].vendor == "postgresql":
-        _write_counts_postgresql(locked=locked, event=event, confirm=confirm)
-    else:
-        locked.save(update_fields=fields)
-        event.save()
+    _write_counts(locked=locked, event=event, confirm=confirm)
     if free > 0:
         _announce_free_places(locked.pk)
     _refresh_caller_copy(location, locked)
@@ -240,7 +249,7 @@ def _change_counts(
 # The row and its event in one statement, in one round trip, from a fixed SQL text: the
 # busiest write of the application (every PATCH of a provider's system). The values are the
 # ones computed above on the locked row, so the database's checks (non-negative counts that
-# add up) still refuse a bad change. `test_counts_write_sql` compares it with the ORM writes.
+# add up) still refuse a bad change.
 COUNTS_WRITE_SQL = """
 WITH changed AS (
     UPDATE capacity_location
@@ -266,14 +275,14 @@ EVENT_COUNTS = tuple(
 )
 
 
-def _write_counts_postgresql(*, locked: Location, event: CapacityEvent, confirm: bool) -> None:
+def _write_counts(*, locked: Location, event: CapacityEvent, confirm: bool) -> None:
     """The event's "after" counts are the row's new counts."""
     params: dict[str, Any] = {name: getattr(event, name) for name in EVENT_COUNTS}
     params.update(
         location=locked.pk,
         confirm=confirm,
         confirmed_at=locked.last_confirmed_at,
-        at=timezone.now(),
+        at=event.at,
         by=event.by_id,
         reason=event.reason,
     )
@@ -399,10 +408,10 @@ def location_adjust_free_places(*, location: Location, delta: int, by: User) -> 
 
 
 @transaction.atomic
-def location_confirm(*, location: Location, by: User) -> Location:
+def location_confirm(*, location: Location, by: User, at: datetime | None = None) -> Location:
     """ "Klopt nog": the figures are still correct; refreshes last_confirmed_at only."""
     _ensure_may_manage(location=location, user=by)
-    now = timezone.now()
+    now = at or timezone.now()
     # A single-column UPDATE: never overwrites counts changed meanwhile by someone else.
     Location.objects.filter(pk=location.pk).update(last_confirmed_at=now)
     location.last_confirmed_at = now
@@ -410,12 +419,13 @@ def location_confirm(*, location: Location, by: User) -> Location:
 
 
 @transaction.atomic
-def provider_confirm_all(*, provider: Organisation, by: User) -> int:
-    """Confirm every active location of the provider at once; answers how many."""
+def provider_confirm_all(*, provider: Organisation, by: User, at: datetime | None = None) -> int:
+    """Confirm every active location of the provider at once (at `at`, default now);
+    answers how many."""
     if not by.is_functional_admin and not (by.is_provider and by.organisation_id == provider.pk):
         raise NotFound
     return Location.objects.filter(provider=provider, is_active=True).update(
-        last_confirmed_at=timezone.now()
+        last_confirmed_at=at or timezone.now()
     )
 
 
@@ -429,7 +439,9 @@ def _ensure_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def location_hold_place(*, location: Location, by: User | None, reason: str = "hold") -> Location:
+def location_hold_place(
+    *, location: Location, by: User | None, reason: str = "hold", at: datetime | None = None
+) -> Location:
     """Reserve one free place (an accepted offer): free − 1, held + 1; NoFreePlace if none."""
     locked = _lock(location)
     if locked.free_places < 1:
@@ -441,12 +453,13 @@ def location_hold_place(*, location: Location, by: User | None, reason: str = "h
         reason=_ensure_reason(reason),
         free=-1,
         held=1,
+        at=at,
     )
 
 
 @transaction.atomic
 def location_release_hold(
-    *, location: Location, by: User | None, reason: str = "release"
+    *, location: Location, by: User | None, reason: str = "release", at: datetime | None = None
 ) -> Location:
     """Give a reserved place back (offer withdrawn, placement cancelled): held − 1, free + 1."""
     locked = _lock(location)
@@ -459,12 +472,17 @@ def location_release_hold(
         reason=_ensure_reason(reason),
         free=1,
         held=-1,
+        at=at,
     )
 
 
 @transaction.atomic
 def location_occupy_held(
-    *, location: Location, by: User | None, reason: str = "placement_start"
+    *,
+    location: Location,
+    by: User | None,
+    reason: str = "placement_start",
+    at: datetime | None = None,
 ) -> Location:
     """A placement starts: the reserved place becomes occupied (held − 1, occupied + 1)."""
     locked = _lock(location)
@@ -477,12 +495,17 @@ def location_occupy_held(
         reason=_ensure_reason(reason),
         held=-1,
         occupied=1,
+        at=at,
     )
 
 
 @transaction.atomic
 def location_free_occupied(
-    *, location: Location, by: User | None, reason: str = "placement_end"
+    *,
+    location: Location,
+    by: User | None,
+    reason: str = "placement_end",
+    at: datetime | None = None,
 ) -> Location:
     """A placement ends: its place is free again (occupied − 1, free + 1)."""
     locked = _lock(location)
@@ -495,6 +518,7 @@ def location_free_occupied(
         reason=_ensure_reason(reason),
         free=1,
         occupied=-1,
+        at=at,
     )
 
 
@@ -637,9 +661,15 @@ def location_update_profile(*, location: Location, by: User, **fields: Any) -> L
 
 @transaction.atomic
 def location_create(
-    *, provider: Organisation, by: User, occupied_places: int = 0, **fields: Any
+    *,
+    provider: Organisation,
+    by: User,
+    occupied_places: int = 0,
+    at: datetime | None = None,
+    **fields: Any,
 ) -> Location:
-    """Add a location to a provider; its places start free except those already occupied."""
+    """Add a location to a provider; its places start free except those already occupied.
+    `at` (default now) is when it was added: the demo history passes a past moment."""
     if provider.kind != Organisation.Kind.PROVIDER:
         raise ValidationFailed({"provider": [_("Kies een zorgaanbieder.")]})
     if not by.is_functional_admin and not (by.is_provider and by.organisation_id == provider.pk):
@@ -670,13 +700,15 @@ def location_create(
         raise ValidationFailed(errors)
     regions = values.pop("regions", None)
     total = values.pop("total_places")
+    now = at or timezone.now()
     location = Location.objects.create(
         provider=provider,
         total_places=0,
         free_places=0,
         held_places=0,
         occupied_places=0,
-        last_confirmed_at=timezone.now(),
+        last_confirmed_at=now,
+        created_at=now,
         **values,
     )
     location.regions.set(regions if regions is not None else [values["municipality"].region])
@@ -688,6 +720,7 @@ def location_create(
         total=total,
         free=total - occupied_places,
         occupied=occupied_places,
+        at=now,
     )
 
 

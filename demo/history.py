@@ -1,521 +1,1017 @@
 # ruff: noqa: S311
 # Seeded pseudo-random numbers for fictional demo data, not for security.
-"""A year of fictional demo history for the reports: referrals, offers, refusals, expiries,
-waiting, placements, ends and re-placements, and the capacity changes they cause.
+"""A year of fictional demo history, made through the services in time order.
 
-Deterministic (seeded random), idempotent (skipped when the history is there), fast (direct
-inserts in one transaction: the services' own rules are tested elsewhere, and history has to
-carry past timestamps, which the services would set to now). The counts of every location
-stay consistent: each placement start and end moves one place and leaves a CapacityEvent.
-Afterwards a few referrals are left for the demo users: in `submitted`/`matching` for the
-coordinator and open offers for provider_a.
+A small discrete-event simulation: every step of every referral (draft, VA, submission,
+triage, questions, offers one at a time, answers, expiry, waiting, placement, start, end,
+re-placement) is an event with its own moment, and the events run in time order, each as a
+call of the real service with that moment as `at`. So the history obeys every rule the
+services enforce: a VA before each submission, one open offer, deadlines on working days,
+counts that add up with an active placement behind every occupied place, a capacity event
+for every change, an audit row for every action. The background jobs (expiry, planned
+starts, reminders) run on their schedule with the simulated moment.
+
+The region fills in a run-in of a few weeks and then stays around its target occupancy:
+new referrals arrive as fast as the free places (minus the referrals already on their way
+to one) allow. The three groups the seeds name as missing arrive at their own rate and find
+(almost) no fitting place (demo/locations.py), so they wait and end as unmet need. Each
+provider answers in its own way (refusal habits, response times).
+
+Deterministic for a given moment (seeded random), idempotent (nothing is loaded when the
+demo referrals exist), and ends at the present with work for the demo users: drafts and a
+question for `referrer`, submitted and matching referrals for `coordinator`, open offers
+for `provider_a`.
 """
 
+import heapq
+import math
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from unittest import mock
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.models import Municipality, Role, User
-from capacity.models import CapacityEvent, Location
-from config.codes import CareForm, Expertise, RefusalReason
+from accounts.models import Municipality, Notification, Organisation, Region, Role, User
+from accounts.services import notification_emails_batched, notification_mark_read
+from capacity.errors import NoFreePlace
+from capacity.models import Location
+from capacity.services import free_places_announced_once, provider_confirm_all
+from config.codes import CareForm, Expertise, LegalStatus, RefusalReason, RiskFlag
+from demo.locations import seed_locations
+from demo.region import REFERRER_ORGS
+from placement.deadlines import add_working_days, is_working_day
 from placement.models import Offer, Placement
-from referrals.models import (
-    ExplanatoryAnalysis,
-    Referral,
-    ReferralCodeCounter,
-    ReferralEvent,
-    YouthIdentity,
+from placement.selectors import candidates_for_referral
+from placement.services import (
+    offer_accept,
+    offer_refuse,
+    offer_send,
+    offers_expire_overdue,
+    offers_send_reminders,
+    placement_end,
+    placement_record,
+    placements_start_due,
+    referral_wait,
+)
+from referrals.models import Referral, age_on
+from referrals.services import (
+    referral_close,
+    referral_create,
+    referral_request_info,
+    referral_start_matching,
+    referral_submit,
+    referral_update,
 )
 
-MARKER = "demo-geschiedenis"
 SEED = 2026
-REFERRALS = 190
+DAYS = 380  # a year of history plus the run-in in which the places fill
+TARGET_OCCUPANCY = 0.925  # of the places not spoken for by referrals on their way
+MAX_OFFERS = 5  # after this many refusals the coordinator lets the referral wait
+# The present-day work: script, working days back of its steps (create, submit, triage,
+# offer), and whose location it is offered to.
+PRESENT: list[tuple[str, list[int], str]] = [
+    ("draft", [1], ""),
+    ("draft_incomplete", [2], ""),
+    ("needs_info", [6, 5, 3], ""),
+    ("submitted", [3, 1], ""),
+    ("submitted", [2, 1], ""),
+    ("matching", [5, 4, 1], ""),
+    ("matching", [4, 3, 1], ""),
+    ("matching", [4, 2, 1], ""),
+    ("offer_a", [7, 6, 5, 3], "provider_a"),
+    ("offer_a", [6, 5, 4, 2], "provider_a"),
+    ("offer_a", [5, 4, 3, 1], "provider_a"),
+]
+Status = Referral.Status
+CF = CareForm
+E = Expertise
+R = RiskFlag
 
 GIVEN = [
     "Noor",
     "Daan",
-    "Sem",
     "Lotte",
     "Milan",
     "Evi",
     "Jesse",
     "Sara",
     "Luuk",
-    "Iris",
-    "Bram",
     "Fenna",
     "Thijs",
     "Yara",
     "Ravi",
     "Amira",
     "Kofi",
-    "Lina",
     "Mees",
     "Zoë",
+    "Sanne",
+    "Ilias",
 ]
 FAMILY = [
     "de Vries",
     "Jansen",
     "Bakker",
     "Visser",
-    "Smit",
     "Meijer",
     "Mulder",
     "de Boer",
-    "Bos",
-    "Vos",
     "Peters",
     "Hendriks",
     "Dekker",
     "Brouwer",
     "Kaya",
     "El Amrani",
+    "van Dijk",
 ]
-# Need profiles, weighted: first-choice care forms with what the region often lacks.
-PROFILES: list[tuple[list[str], list[str], bool, int]] = [
-    ([CareForm.TREATMENT_GROUP, CareForm.SMALL_SCALE_HOME], [Expertise.YOUTH_PARENTING], False, 30),
-    ([CareForm.TREATMENT_GROUP], [Expertise.MENTAL_HEALTH, Expertise.YOUTH_PARENTING], False, 22),
-    ([CareForm.SMALL_SCALE_HOME, CareForm.FAMILY_HOME], [Expertise.YOUTH_PARENTING], False, 20),
-    ([CareForm.FAMILY_HOME, CareForm.FOSTER_CARE], [Expertise.YOUTH_PARENTING], False, 18),
-    ([CareForm.SECURED], [Expertise.FORENSIC, Expertise.YOUTH_PARENTING], True, 14),
-    (
-        [CareForm.THREE_MILIEU, CareForm.TREATMENT_GROUP],
-        [Expertise.MENTAL_HEALTH, Expertise.INTELLECTUAL_DISABILITY],
-        False,
-        10,
+# A second care form the referrer would accept when the first is not available.
+RELATED: dict[str, list[str]] = {
+    CF.TREATMENT_GROUP: [CF.SMALL_SCALE_HOME, CF.THREE_MILIEU],
+    CF.SMALL_SCALE_HOME: [CF.FAMILY_HOME, CF.TREATMENT_GROUP],
+    CF.FAMILY_HOME: [CF.FOSTER_CARE, CF.SMALL_SCALE_HOME],
+    CF.FOSTER_CARE: [CF.FAMILY_HOME],
+    CF.SUPPORTED_LIVING: [CF.SMALL_SCALE_HOME],
+    CF.RESPITE: [CF.FAMILY_HOME],
+    CF.THREE_MILIEU: [CF.TREATMENT_GROUP],
+    CF.CLINICAL_ADMISSION: [CF.TREATMENT_GROUP],
+    CF.SECURED: [],
+}
+# How long a placement lasts, in days, per care form.
+STAY_DAYS: dict[str, tuple[int, int]] = {
+    CF.RESPITE: (120, 400),
+    CF.FOSTER_CARE: (365, 1200),
+    CF.FAMILY_HOME: (300, 1100),
+    CF.SMALL_SCALE_HOME: (220, 800),
+    CF.TREATMENT_GROUP: (150, 480),
+    CF.SUPPORTED_LIVING: (220, 800),
+    CF.THREE_MILIEU: (180, 540),
+    CF.SECURED: (90, 270),
+    CF.CLINICAL_ADMISSION: (60, 180),
+}
+LETTERS = "BCDGHJKLNPRTVXZ"
+HARD_TO_HOLD = {CF.TREATMENT_GROUP, CF.SMALL_SCALE_HOME, CF.SECURED, CF.THREE_MILIEU}
+FLAGS = [
+    R.AGGRESSION,
+    R.ABSCONDING,
+    R.SELF_HARM,
+    R.SUBSTANCE_USE,
+    R.FIRE_SETTING,
+    R.CRIMINAL_EXPLOITATION,
+]
+
+
+@dataclass(frozen=True)
+class Habit:
+    """How a provider answers offers."""
+
+    accept: float  # chance of accepting a first offer (rises with every earlier refusal)
+    hours: tuple[int, int]  # time to answer
+    late: float  # chance it does not answer at all (the offer expires)
+    reasons: dict[str, int]  # refusal reasons, weighted
+
+
+HABITS: dict[str, Habit] = {
+    # provider_a: refuses mostly because of the group's composition
+    "Stichting De Linde Jeugdzorg": Habit(
+        0.6,
+        (3, 60),
+        0.03,
+        {"group_composition": 60, "contra_indication": 12, "safety_risk": 12, "no_capacity": 8},
     ),
-    ([CareForm.SUPPORTED_LIVING], [Expertise.YOUTH_PARENTING], False, 14),
-    ([CareForm.SMALL_SCALE_HOME], [Expertise.MENTAL_HEALTH, Expertise.YOUTH_PARENTING], False, 12),
-    ([CareForm.TREATMENT_GROUP], [Expertise.ADDICTION, Expertise.MENTAL_HEALTH], False, 8),
-    ([CareForm.CLINICAL_ADMISSION], [Expertise.MENTAL_HEALTH], False, 6),
+    # provider_b: refuses mostly for lack of staff
+    "Horizonhuis Jeugd & Gezin": Habit(
+        0.55,
+        (3, 60),
+        0.03,
+        {"staffing": 60, "group_composition": 14, "insufficient_expertise": 12, "no_capacity": 8},
+    ),
+    "Kompas Verblijf": Habit(
+        0.65,
+        (6, 90),
+        0.04,
+        {"safety_risk": 40, "contra_indication": 25, "group_composition": 20, "no_capacity": 15},
+    ),
+    # answers late: a good share of its offers expires (no_response)
+    "De Waterlelie Jeugdhulp": Habit(
+        0.6,
+        (48, 150),
+        0.3,
+        {"no_capacity": 35, "distance": 25, "group_composition": 20, "age_or_gender": 20},
+    ),
+    "Stichting Heuvelrug Wonen": Habit(
+        0.6,
+        (6, 96),
+        0.05,
+        {"insufficient_expertise": 35, "contra_indication": 30, "group_composition": 20},
+    ),
+    "Rivierzicht Behandelcentrum": Habit(
+        0.65,
+        (4, 72),
+        0.05,
+        {"no_capacity": 35, "contra_indication": 25, "staffing": 20, "safety_risk": 20},
+    ),
+    "Gezinshuizen Het Erf": Habit(
+        0.7,
+        (12, 110),
+        0.08,
+        {"age_or_gender": 35, "distance": 30, "group_composition": 20, "other": 15},
+    ),
+}
+EXPLANATIONS: dict[str, str] = {
+    "contra_indication": "Het risicogedrag past niet bij de afspraken op de groep.",
+    "insufficient_expertise": "Wij hebben nu geen behandelaar met deze expertise.",
+    "other": "Het gezinshuis neemt tijdelijk geen nieuwe jongeren op.",
+    "group_composition": "De groep is op dit moment te onrustig voor nog een jongere.",
+    "staffing": "Door ziekte en vacatures kunnen wij geen goede begeleiding bieden.",
+}
+OTHER_CHOICE_REASONS = [
+    "Dichter bij school en netwerk van de jongere.",
+    "Voorkeur van de jongere en de ouders na kennismaking.",
+    "Deze aanbieder kent de jongere al uit eerdere ambulante hulp.",
 ]
-REASONS = [
-    (RefusalReason.NO_CAPACITY, 30),
-    (RefusalReason.CONTRA_INDICATION, 16),
-    (RefusalReason.GROUP_COMPOSITION, 18),
-    (RefusalReason.INSUFFICIENT_EXPERTISE, 10),
-    (RefusalReason.STAFFING, 9),
-    (RefusalReason.SAFETY_RISK, 7),
-    (RefusalReason.AGE_OR_GENDER, 5),
-    (RefusalReason.DISTANCE, 3),
-    (RefusalReason.OTHER, 2),
+QUESTIONS = [
+    "Is het veiligheidsplan met de ouders besproken?",
+    "Welke hulp is thuis al ingezet en wat was het effect?",
+    "Is er een machtiging aangevraagd, en voor welke periode?",
 ]
+TEXTS: dict[str, dict[str, str]] = {
+    "regular": {
+        "problems": "Ernstige gedragsproblemen thuis en op school; thuis lukt het niet meer.",
+        "explaining_factors": "Hechtingsproblematiek en langdurige spanningen in het gezin.",
+        "protective_factors": "Betrokken mentor; de jongere wil zelf verder.",
+        "needs": "Structuur, een veilige plek en behandeling dichtbij het netwerk.",
+        "care_question": "Verblijf met begeleiding en behandeling, met terugkeer als doel.",
+    },
+    "forensic": {
+        "problems": "Delictgedrag, betrokkenheid bij criminele uitbuiting en agressie.",
+        "explaining_factors": "Negatieve vriendengroep, schooluitval, weinig toezicht.",
+        "protective_factors": "Goede band met een oom; sport als uitlaatklep.",
+        "needs": "Forensische behandeling in een open setting met duidelijke grenzen.",
+        "care_question": "Open forensische behandelgroep; gesloten is niet nodig.",
+    },
+    "orthopsychiatry": {
+        "problems": "Opvoedproblemen samen met psychiatrische klachten; zelfbeschadiging.",
+        "explaining_factors": "Trauma, ontwikkelingsstoornis en overbelaste ouders.",
+        "protective_factors": "De ouders blijven betrokken; creatief en muzikaal.",
+        "needs": "Orthopsychiatrische behandeling: pedagogisch klimaat en psychiatrie samen.",
+        "care_question": "Behandeling van opvoed- en psychiatrische problemen op één plek.",
+    },
+    "unconditional": {
+        "problems": "Veel breuken in de hulp; loopt weg en wordt agressief bij grenzen.",
+        "explaining_factors": "Vroege uithuisplaatsing en vele wisselingen van opvoeders.",
+        "protective_factors": "Een vaste jeugdbeschermer die al jaren betrokken is.",
+        "needs": "Een onvoorwaardelijke woonplek voor lange tijd, die niet opgeeft.",
+        "care_question": "Langdurig onvoorwaardelijk wonen, zonder uitplaatsing bij crisis.",
+    },
+}
 
 
-@contextmanager
-def _clock(moment: datetime) -> Iterator[None]:
-    """auto_now_add fields take `moment` (sent_at, CapacityEvent.at)."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
+@dataclass
+class Profile:
+    """What a youth needs: the coded part of the explanatory analysis, and who it is."""
+
+    group: str  # regular, forensic, orthopsychiatry, unconditional
+    care_forms: list[str]
+    expertise: list[str]
+    risk_flags: list[str]
+    intensity: str
+    secured: bool
+    age: int
+    gender: str
+
+
+@dataclass
+class Case:
+    """One referral as the simulation follows it."""
+
+    profile: Profile
+    script: str = ""  # present-day work left open for the demo users
+    referral_id: int = 0
+    referrer: User | None = None
+    birth_date: date | None = None
+    offers: int = 0
+    asked: bool = False
+    match_pending: bool = False
+    waiting_since: datetime | None = None
+    events: list[str] = field(default_factory=list)
 
 
 def _bsn(rng: random.Random) -> str:
+    """A random BSN that passes the eleven-test."""
     while True:
         digits = [rng.randint(0, 9) for _ in range(8)]
         if digits[0] == 0:
             continue
-        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
-        last = total % 11
+        last = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
         if last < 10:
             return "".join(map(str, digits)) + str(last)
 
 
 class _History:
-    def __init__(self, today: date) -> None:
+    def __init__(self, *, now: datetime, locations: list[Location]) -> None:
         self.rng = random.Random(SEED)
-        self.today = today
-        self.start = today - timedelta(days=365)
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.start = self.today - timedelta(days=DAYS)
+        self.queue: list[tuple[datetime, int, Callable[..., None], tuple[Any, ...]]] = []
+        self.seq = 0
         self.coordinator = User.objects.get(username="coordinator")
-        self.referrers = list(User.objects.filter(role=Role.REFERRER).order_by("username"))
-        self.provider_users = {
-            u.organisation_id: u for u in User.objects.filter(role=Role.PROVIDER)
+        self.referrers = {
+            org: User.objects.filter(role=Role.REFERRER, organisation__name=org)
+            .order_by("username")
+            .first()
+            for org, _municipality, _regions in REFERRER_ORGS
         }
-        self.locations = list(Location.objects.filter(is_active=True).order_by("pk"))
-        self.state = {
-            loc.pk: [loc.total_places, loc.free_places, loc.held_places, loc.occupied_places]
-            for loc in self.locations
+        self.referrer_regions = {
+            code: self.referrers[org] for org, _m, codes in REFERRER_ORGS for code in codes
         }
-        self.municipalities = list(Municipality.objects.order_by("code"))
-        self.counter: dict[int, int] = {}
+        self.staff: dict[int, User] = {}
+        for user in User.objects.filter(role=Role.PROVIDER).order_by("username"):
+            if user.organisation_id is not None:
+                self.staff.setdefault(user.organisation_id, user)
+        self.providers = {
+            org.pk: org for org in Organisation.objects.filter(kind=Organisation.Kind.PROVIDER)
+        }
+        self.provider_names = {pk: org.name for pk, org in self.providers.items()}
+        self.provider_a = User.objects.get(username="provider_a").organisation_id
+        self.locations = {location.pk: location for location in locations}
+        self.total_places = sum(location.total_places for location in locations)
+        self.municipalities = list(Municipality.objects.select_related("region").order_by("code"))
+        self.by_region: dict[int, list[Municipality]] = {}
+        for municipality in self.municipalities:
+            self.by_region.setdefault(municipality.region_id, []).append(municipality)
+        self.regions = dict(Region.objects.values_list("id", "code"))
+        self.cases: dict[int, Case] = {}
+        self.waiting: list[Case] = []
         self.used_bsn: set[str] = set()
 
-    # --- helpers ---------------------------------------------------------------------------
+    # --- time ---------------------------------------------------------------------------
 
-    def moment(self, day: date, hour: int | None = None) -> datetime:
-        hour = self.rng.randint(8, 17) if hour is None else hour
-        return timezone.make_aware(datetime.combine(day, time(hour, self.rng.randint(0, 59))))
+    def at(self, day: date, hour: int, minute: int = 0) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
-    def code(self, day: date) -> str:
-        counter, _ = ReferralCodeCounter.objects.get_or_create(year=day.year)
-        counter.last_number += 1
-        counter.save(update_fields=["last_number"])
-        return f"ROP-{day.year}-{counter.last_number:05d}"
+    def working_moment(self, day: date, *, after: datetime | None = None) -> datetime:
+        """A moment in office hours on `day`, or the first working day after it."""
+        while not is_working_day(day):
+            day += timedelta(days=1)
+        moment = self.at(day, self.rng.randint(8, 16), self.rng.randint(0, 59))
+        if after is not None and moment <= after:
+            moment = after + timedelta(minutes=self.rng.randint(20, 120))
+        return moment
 
-    def event(self, referral: Referral, at: datetime, frm: str, to: str, note: str = "") -> None:
-        ReferralEvent.objects.create(
-            referral=referral, at=at, by=self.coordinator, from_status=frm, to_status=to, note=note
+    def later(self, moment: datetime, working_days: int) -> datetime:
+        """Office hours, `working_days` working days after `moment` (0: later that day)."""
+        if working_days == 0:
+            return self.working_moment(timezone.localdate(moment), after=moment)
+        return self.working_moment(add_working_days(timezone.localdate(moment), working_days))
+
+    def back(self, working_days: int, hour: int) -> datetime:
+        """A moment `working_days` working days before today (for the present-day work)."""
+        day = self.today
+        for _ in range(working_days):
+            day -= timedelta(days=1)
+            while not is_working_day(day):
+                day -= timedelta(days=1)
+        return self.at(day, hour, self.rng.randint(0, 59))
+
+    def schedule(self, moment: datetime, action: Callable[..., None], *args: Any) -> None:
+        if moment <= self.now:
+            self.seq += 1
+            heapq.heappush(self.queue, (moment, self.seq, action, args))
+
+    def run(self) -> None:
+        while self.queue:
+            moment, _seq, action, args = heapq.heappop(self.queue)
+            action(moment, *args)
+
+    # --- the year's rhythm --------------------------------------------------------------
+
+    def plan(self) -> None:
+        day = self.start
+        while day <= self.today:
+            self.schedule(self.at(day, 0, 10), self.expire_job)
+            self.schedule(self.at(day, 7, 0), self.start_job)
+            if is_working_day(day):
+                self.schedule(self.at(day, 7, 30), self.reminder_job)
+                self.schedule(self.at(day, 8, 0), self.inflow)
+            day += timedelta(days=1)
+        for provider_id in sorted(self.staff):
+            self.schedule(self.at(self.start, 9, 30), self.confirm, provider_id)
+        self.plan_present()
+
+    def expire_job(self, moment: datetime) -> None:
+        offers_expire_overdue(now=moment)
+
+    def start_job(self, moment: datetime) -> None:
+        placements_start_due(at=moment)
+
+    def reminder_job(self, moment: datetime) -> None:
+        offers_send_reminders(now=moment)
+
+    def confirm(self, moment: datetime, provider_id: int) -> None:
+        """The provider's weekly "still correct" for each of its locations."""
+        provider_confirm_all(
+            provider=self.providers[provider_id], by=self.staff[provider_id], at=moment
+        )
+        sloppy = self.provider_names[provider_id] == "De Waterlelie Jeugdhulp"
+        gap = self.rng.randint(10, 20) if sloppy else 7
+        self.schedule(
+            self.working_moment(timezone.localdate(moment) + timedelta(days=gap)),
+            self.confirm,
+            provider_id,
         )
 
-    def capacity(self, location: Location, at: datetime, reason: str, free: int, occ: int) -> None:
-        total, f, held, o = self.state[location.pk]
-        with _clock(at):
-            CapacityEvent.objects.create(
-                location=location,
-                reason=reason,
-                total_before=total,
-                free_before=f,
-                held_before=held,
-                occupied_before=o,
-                total_after=total,
-                free_after=f + free,
-                held_after=held,
-                occupied_after=o + occ,
-            )
-        self.state[location.pk] = [total, f + free, held, o + occ]
+    def free_places(self) -> dict[int, int]:
+        return dict(Location.objects.filter(pk__in=self.locations).values_list("pk", "free_places"))
 
-    def fitting(self, care_form: str, secured: bool) -> list[Location]:
-        return [
+    def inflow(self, moment: datetime) -> None:
+        """New referrals of the day: as many as the free places not yet spoken for allow,
+        and the missing groups at their own pace."""
+        free = self.free_places()
+        on_the_way = (
+            Referral.objects.filter(
+                status__in=[Status.DRAFT, Status.SUBMITTED, Status.NEEDS_INFO, Status.MATCHING]
+            ).count()
+            + Referral.objects.filter(status=Status.OFFERED).count()
+        )
+        spare = sum(free.values()) - on_the_way / 2 - self.total_places * (1 - TARGET_OCCUPANCY)
+        rate = min(8.0, max(0.3, 0.4 * spare))
+        for _ in range(self._poisson(rate)):
+            self.new_case(moment, self.profile_from(self.pick_location(free)))
+        for group, rate in (("forensic", 0.08), ("orthopsychiatry", 0.06), ("unconditional", 0.05)):
+            if self.rng.random() < rate:
+                self.new_case(moment, self.missing_profile(group))
+
+    def _poisson(self, rate: float) -> int:
+        limit, product, count = math.exp(-rate), self.rng.random(), 0
+        while product > limit:
+            product *= self.rng.random()
+            count += 1
+        return count
+
+    def pick_location(self, free: dict[int, int], provider_id: int | None = None) -> Location:
+        options = [
             loc
-            for loc in self.locations
-            if loc.care_form == care_form
-            and (loc.secured or not secured or care_form != CareForm.SECURED)
+            for loc in self.locations.values()
+            if provider_id is None or loc.provider_id == provider_id
         ]
+        if provider_id is not None and any(free.get(loc.pk, 0) for loc in options):
+            options = [loc for loc in options if free.get(loc.pk, 0)]
+        weights = [free.get(loc.pk, 0) + 0.4 for loc in options]
+        return self.rng.choices(options, weights=weights)[0]
 
-    # --- one referral -----------------------------------------------------------------------
+    # --- profiles -----------------------------------------------------------------------
 
-    def referral(self, day: date, youth_from: YouthIdentity | None = None) -> Referral:
+    def profile_from(self, location: Location) -> Profile:
+        """A need that this location (and others like it) can meet."""
         rng = self.rng
-        care_forms, expertise, secured, _w = rng.choices(
-            PROFILES, weights=[p[3] for p in PROFILES]
-        )[0]
-        if youth_from is None:
+        care_forms = [location.care_form]
+        if RELATED[location.care_form] and rng.random() < 0.5:
+            care_forms.append(rng.choice(RELATED[location.care_form]))
+        expertise = [location.expertise[0]] + [
+            code for code in location.expertise[1:] if rng.random() < 0.3
+        ]
+        allowed = [flag for flag in FLAGS if flag not in location.contra_indications]
+        flags = rng.sample(allowed, rng.choices([0, 1, 2], weights=[50, 40, 10])[0])
+        low = 16 if location.care_form == CF.SUPPORTED_LIVING else max(location.age_min, 2)
+        age = rng.randint(min(low, 17), max(min(location.age_max, 17), min(low, 17)))
+        gender = {"girls": "f", "boys": "m"}.get(
+            location.gender, rng.choices("fmx", weights=[48, 48, 4])[0]
+        )
+        return Profile(
+            group="regular",
+            care_forms=[str(code) for code in care_forms],
+            expertise=[str(code) for code in expertise],
+            risk_flags=[str(code) for code in flags],
+            intensity=location.intensity,
+            secured=location.secured,
+            age=age,
+            gender=gender,
+        )
+
+    def missing_profile(self, group: str) -> Profile:
+        rng = self.rng
+        if group == "forensic":
+            return Profile(
+                group=group,
+                care_forms=[CF.TREATMENT_GROUP, CF.SMALL_SCALE_HOME],
+                expertise=[E.FORENSIC, E.YOUTH_PARENTING],
+                risk_flags=[str(R.CRIMINAL_EXPLOITATION)]
+                + ([str(R.AGGRESSION)] if rng.random() < 0.5 else []),
+                intensity="T",
+                secured=False,
+                age=rng.randint(14, 17),
+                gender="m" if rng.random() < 0.75 else "f",
+            )
+        if group == "orthopsychiatry":
+            return Profile(
+                group=group,
+                care_forms=[CF.THREE_MILIEU, CF.TREATMENT_GROUP],
+                expertise=[E.MENTAL_HEALTH, E.YOUTH_PARENTING],
+                risk_flags=[R.SELF_HARM, R.AGGRESSION],
+                intensity="V",
+                secured=False,
+                age=rng.randint(10, 16),
+                gender=rng.choice("fm"),
+            )
+        return Profile(
+            group=group,
+            care_forms=[CF.SMALL_SCALE_HOME],
+            expertise=[E.YOUTH_PARENTING, E.MENTAL_HEALTH],
+            risk_flags=[R.AGGRESSION, R.ABSCONDING],
+            intensity="T",
+            secured=False,
+            age=rng.randint(14, 17),
+            gender=rng.choice("fm"),
+        )
+
+    # --- a referral, step by step -------------------------------------------------------
+
+    def new_case(self, moment: datetime, profile: Profile, script: str = "") -> Case:
+        case = Case(profile=profile, script=script)
+        self.schedule(
+            self.working_moment(timezone.localdate(moment), after=moment), self.create, case
+        )
+        return case
+
+    def referral(self, case: Case) -> Referral:
+        """The referral with what the candidates read."""
+        return Referral.objects.select_related("youth__municipality", "current_analysis").get(
+            pk=case.referral_id
+        )
+
+    def handle(self, case: Case) -> Referral:
+        """The referral for a service, which reads it again under its lock."""
+        return Referral(pk=case.referral_id)
+
+    def status(self, case: Case) -> str:
+        return Referral.objects.values_list("status", flat=True).get(pk=case.referral_id)
+
+    def youth_data(self, case: Case, requested_start: date) -> dict[str, Any]:
+        rng = self.rng
+        profile = case.profile
+        bsn = _bsn(rng)
+        while bsn in self.used_bsn:
             bsn = _bsn(rng)
-            while bsn in self.used_bsn:
-                bsn = _bsn(rng)
-            self.used_bsn.add(bsn)
-            age = rng.choices([9, 12, 13, 14, 15, 16, 17], weights=[2, 3, 4, 5, 5, 5, 4])[0]
-            if CareForm.SUPPORTED_LIVING in care_forms:
-                age = rng.choice([16, 17])
-            birth = day - timedelta(days=age * 365 + rng.randint(0, 360))
-            youth = YouthIdentity.objects.create(
-                given_name=rng.choice(GIVEN),
-                family_name=rng.choice(FAMILY),
-                bsn=bsn,
-                birth_date=birth,
-                gender=rng.choice("fmfmx"),
-                postcode=(
-                    f"{rng.randint(1000, 9999)} {rng.choice('ABCDEFGHJK')}{rng.choice('LMNPRST')}"
-                ),
-                municipality=rng.choice(self.municipalities),
-                guardians=[
-                    {"name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}", "relation": "ouder"}
-                ],
-            )
+        self.used_bsn.add(bsn)
+        birth = requested_start - timedelta(days=round(profile.age * 365.25) + rng.randint(5, 350))
+        while age_on(birth, requested_start) > profile.age:
+            birth += timedelta(days=7)
+        while age_on(birth, requested_start) < profile.age:
+            birth -= timedelta(days=7)
+        case.birth_date = birth
+        if case.script in ("draft", "draft_incomplete", "needs_info"):
+            municipality = self.rng.choice(self.by_region[self._region_id("JR-EEM")])
         else:
-            youth = YouthIdentity.objects.create(
-                **{
-                    f: getattr(youth_from, f)
-                    for f in (
-                        "given_name",
-                        "family_name",
-                        "bsn",
-                        "birth_date",
-                        "gender",
-                        "postcode",
-                        "municipality_id",
-                        "guardians",
-                    )
-                }
-            )
-        referrer = rng.choice(self.referrers)
-        created = self.moment(day)
-        referral = Referral.objects.create(
-            code=self.code(day),
-            youth=youth,
-            referrer=referrer,
-            organisation=referrer.organisation,  # type: ignore[misc]  # demo referrers have one
-            legal_status="voluntary" if not secured else "secured_authorisation",
-            current_situation="Woont thuis; de spanningen nemen toe.",
-            school_name="Demo College",
-            school_level="vmbo",
-            school_attending=rng.random() > 0.2,
-            requested_start=day + timedelta(days=14),
-            perspective_plan="Binnen een jaar terug naar huis of naar een lichtere vorm.",
-            safety_plan="Afspraken bij escalatie met ouders en school.",
-            care_question="Verblijf met behandeling dichtbij het netwerk.",
-            created_at=created,
-            status_changed_at=created,
-            status=Referral.Status.DRAFT,
-        )
-        analysis = ExplanatoryAnalysis.objects.create(
-            referral=referral,
-            problems="Ernstige gedragsproblemen.",
-            explaining_factors="Hechting en trauma.",
-            protective_factors="Betrokken mentor.",
-            needs="Structuur, behandeling, veilige plek.",
-            needed_care_forms=[str(c) for c in care_forms],
-            needed_expertise=[str(e) for e in expertise],
-            secured_required=secured,
-            author_name="Demo gedragswetenschapper",
-            author_role="gedragswetenschapper",
-            completed_on=day - timedelta(days=rng.randint(1, 20)),
-            created_at=created,
-        )
-        referral.current_analysis = analysis
-        referral.save(update_fields=["current_analysis"])
-        self.event(referral, created, "", "draft", MARKER)
-        return referral
-
-    def run_referral(self, referral: Referral, day: date, *, keep_open: str = "") -> None:
-        """Walk a referral from submission to where the dice say it ends."""
-        rng = self.rng
-        submitted = self.moment(day + timedelta(days=rng.randint(0, 2)))
-        referral.submitted_at = submitted
-        referral.youth.open_bsn = referral.youth.bsn
-        referral.youth.save(update_fields=["open_bsn"])
-        self.event(referral, submitted, "draft", "submitted")
-        status = "submitted"
-        if keep_open == "submitted":
-            self.close_state(referral, status, submitted)
-            return
-        now = submitted + timedelta(days=rng.randint(1, 3))
-        self.event(referral, now, status, "matching")
-        status = "matching"
-        analysis = referral.current_analysis
-        assert analysis is not None
-        first = analysis.needed_care_forms[0]
-        hard = first in (CareForm.SECURED, CareForm.THREE_MILIEU, CareForm.CLINICAL_ADMISSION) or (
-            Expertise.MENTAL_HEALTH in analysis.needed_expertise
-            and first == CareForm.TREATMENT_GROUP
-        )
-        tried: set[int] = set()
-        for attempt in range(rng.choice([1, 1, 2, 3, 4, 5]) if not hard else rng.randint(2, 6)):
-            if now.date() >= self.today - timedelta(days=6):
-                break
-            care_form = first if rng.random() < 0.75 else rng.choice(analysis.needed_care_forms)
-            options = [
-                loc
-                for loc in self.fitting(care_form, analysis.secured_required)
-                if loc.pk not in tried
-            ]
-            if not options:
-                options = [loc for loc in self.locations if loc.pk not in tried]
-            location = rng.choice(options)
-            tried.add(location.pk)
-            if keep_open == "offered" and location.provider_id in self.provider_users:
-                pass
-            with _clock(now):
-                offer = Offer.objects.create(
-                    referral=referral,
-                    location=location,
-                    provider_id=location.provider_id,
-                    sent_by=self.coordinator,
-                    deadline=now + timedelta(days=7),
-                    score=rng.randint(40, 95),
-                )
-            self.event(referral, now, status, "offered")
-            answered = now + timedelta(hours=rng.randint(3, 120))
-            free = self.state[location.pk][1]
-            accept_chance = (0.25 if hard else 0.55) + (0.2 if attempt >= 2 else 0)
-            if answered.date() < self.today and free > 0 and rng.random() < accept_chance:
-                offer.status, offer.answered_at = Offer.Status.ACCEPTED, answered
-                offer.answered_by = self.provider_users.get(location.provider_id)
-                offer.save(update_fields=["status", "answered_at", "answered_by"])
-                self.event(referral, answered, "offered", "accepted")
-                self.place(referral, offer, answered)
-                return
-            if rng.random() < 0.1:
-                offer.status, offer.refusal_reason = Offer.Status.EXPIRED, RefusalReason.NO_RESPONSE
-                offer.answered_at = now + timedelta(days=7)
-            else:
-                offer.status = Offer.Status.REFUSED
-                offer.refusal_reason = (
-                    RefusalReason.NO_CAPACITY
-                    if free == 0 and rng.random() < 0.6
-                    else rng.choices([r for r, _ in REASONS], weights=[w for _, w in REASONS])[0]
-                )
-                offer.refusal_explanation = "Toelichting (demo)."
-                offer.answered_at = answered
-            offer.save(
-                update_fields=["status", "answered_at", "refusal_reason", "refusal_explanation"]
-            )
-            now = offer.answered_at
-            self.event(referral, now, "offered", "matching")
-            if now.date() >= self.today:
-                break
-            now = now + timedelta(days=rng.randint(1, 10))
-        # No placement: wait, resolve at home, withdraw, or still matching.
-        if rng.random() < 0.6 and now.date() < self.today:
-            referral.interim_support = "Ambulante hulp thuis in de tussentijd."
-            referral.ambulant_support = True
-            referral.save(update_fields=["interim_support", "ambulant_support"])
-            self.event(referral, now, "matching", "waiting")
-            status = "waiting"
-        end_day = now.date() + timedelta(days=rng.randint(10, 90))
-        roll = rng.random()
-        if end_day < self.today and roll < 0.45:
-            self.close(
-                referral, status, self.moment(end_day), Referral.CloseOutcome.RESOLVED_AT_HOME
-            )
-        elif end_day < self.today and roll < 0.6:
-            outcome = rng.choice(
-                [Referral.CloseOutcome.WITHDRAWN, Referral.CloseOutcome.PLACED_OUTSIDE_COORDINATION]
-            )
-            self.close(referral, status, self.moment(end_day), outcome)
-        else:
-            self.close_state(referral, status, now)
-
-    def close_state(self, referral: Referral, status: str, at: datetime) -> None:
-        referral.status = status
-        referral.status_changed_at = at
-        referral.save(update_fields=["status", "status_changed_at", "submitted_at"])
-
-    def close(self, referral: Referral, status: str, at: datetime, outcome: str) -> None:
-        self.event(referral, at, status, "closed")
-        referral.status, referral.close_outcome = Referral.Status.CLOSED, outcome
-        referral.closed_at = referral.status_changed_at = at
-        referral.save(
-            update_fields=[
-                "status",
-                "close_outcome",
-                "closed_at",
-                "status_changed_at",
-                "submitted_at",
-            ]
-        )
-        YouthIdentity.objects.filter(pk=referral.youth_id).update(open_bsn="")
-
-    def place(self, referral: Referral, offer: Offer, accepted: datetime) -> None:
-        rng = self.rng
-        start = accepted.date() + timedelta(days=rng.randint(2, 10))
-        start = min(start, self.today)
-        location = offer.location
-        with _clock(accepted):
-            placement = Placement.objects.create(
-                referral=referral,
-                offer=offer,
-                location=location,
-                provider_id=offer.provider_id,
-                status=Placement.Status.ACTIVE,
-                start_date=start,
-                school_name="Demo College",
-                created_by=self.coordinator,
-                started_at=self.moment(start, 10),
-            )
-        self.event(referral, self.moment(start, 9), "accepted", "placed")
-        self.capacity(
-            location, self.moment(start, 10), CapacityEvent.Reason.PLACEMENT_START, -1, +1
-        )
-        referral.status = Referral.Status.PLACED
-        referral.status_changed_at = self.moment(start, 9)
-        referral.save(update_fields=["status", "status_changed_at", "submitted_at"])
-        # Does it end, and how?
-        length = rng.randint(30, 400)
-        end = start + timedelta(days=length)
-        if end >= self.today:
-            return
-        hard_to_hold = location.care_form in (
-            CareForm.TREATMENT_GROUP,
-            CareForm.SMALL_SCALE_HOME,
-            CareForm.SECURED,
-        )
-        reason = rng.choices(
-            [
-                Placement.EndReason.PLANNED_OUTFLOW,
-                Placement.EndReason.REPLACEMENT,
-                Placement.EndReason.RETURNED_HOME,
-                Placement.EndReason.TURNED_18,
+            municipality = rng.choice(self.municipalities)
+        return {
+            "given_name": rng.choice(GIVEN),
+            "family_name": rng.choice(FAMILY),
+            "bsn": bsn,
+            "birth_date": birth,
+            "gender": profile.gender,
+            "postcode": f"{rng.randint(1000, 9999)} {rng.choice(LETTERS)}{rng.choice(LETTERS)}",
+            "municipality": municipality.code,
+            "guardians": [
+                {"name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}", "relation": "ouder"}
             ],
-            weights=[45, 30 if hard_to_hold else 15, 15, 10],
-        )[0]
-        placement.status, placement.end_date, placement.end_reason = (
-            Placement.Status.ENDED,
-            end,
-            reason,
+        }
+
+    def _region_id(self, code: str) -> int:
+        return next(pk for pk, region_code in self.regions.items() if region_code == code)
+
+    def analysis_data(self, case: Case, completed_on: date | None) -> dict[str, Any]:
+        profile = case.profile
+        texts = TEXTS[profile.group if profile.group in TEXTS else "regular"]
+        data: dict[str, Any] = {
+            "problems": texts["problems"],
+            "explaining_factors": texts["explaining_factors"],
+            "protective_factors": texts["protective_factors"],
+            "needs": texts["needs"],
+            "needed_care_forms": profile.care_forms,
+            "needed_expertise": profile.expertise,
+            "risk_flags": profile.risk_flags,
+            "intensity": profile.intensity,
+            "secured_required": profile.secured,
+            "author_name": "Gedragswetenschapper (demo)",
+            "author_role": "gedragswetenschapper",
+            "completed_on": completed_on,
+            "shared_with_family": self.rng.random() < 0.8,
+        }
+        if completed_on is None:  # a draft whose VA is not finished yet
+            data["needs"] = ""
+            data["protective_factors"] = ""
+        return data
+
+    def create(self, moment: datetime, case: Case) -> None:
+        rng = self.rng
+        profile = case.profile
+        requested_start = timezone.localdate(moment) + timedelta(days=rng.randint(10, 30))
+        youth = self.youth_data(case, requested_start)
+        region = next(m.region for m in self.municipalities if m.code == youth["municipality"])
+        referrer = self.referrer_regions.get(region.code) or self.referrers[REFERRER_ORGS[1][0]]
+        if case.script in ("draft", "draft_incomplete", "needs_info"):
+            referrer = self.referrers[REFERRER_ORGS[0][0]]
+        assert referrer is not None
+        case.referrer = referrer
+        unfinished = case.script == "draft_incomplete" or (not case.script and rng.random() < 0.2)
+        completed_on = (
+            None if unfinished else timezone.localdate(moment) - timedelta(days=rng.randint(0, 10))
         )
-        placement.outflow = (
-            Placement.Outflow.LIGHTER_CARE if reason == Placement.EndReason.PLANNED_OUTFLOW else ""
-        )
-        placement.ended_by = self.coordinator
-        self.capacity(location, self.moment(end, 12), CapacityEvent.Reason.PLACEMENT_END, +1, -1)
-        if reason == Placement.EndReason.REPLACEMENT:
-            next_referral = self.referral(end, youth_from=referral.youth)
-            placement.next_referral = next_referral
-            placement.save()
-            self.close(referral, "placed", self.moment(end, 13), "")
-            self.run_referral(next_referral, end)
+        if profile.secured:
+            legal = rng.choice(
+                [LegalStatus.SECURED_AUTHORISATION, LegalStatus.EMERGENCY_SECURED_AUTHORISATION]
+            )
         else:
-            placement.save()
-            self.close(referral, "placed", self.moment(end, 13), "")
+            legal = rng.choice([LegalStatus.VOLUNTARY, LegalStatus.SUPERVISION_WITH_AUTHORISATION])
+        texts = TEXTS[profile.group if profile.group in TEXTS else "regular"]
+        referral = referral_create(
+            by=referrer,
+            at=moment,
+            data={
+                "youth": youth,
+                "legal_status": str(legal),
+                "current_situation": "Woont thuis; de spanningen nemen toe.",
+                "previous_placements": rng.choice([0, 0, 1, 2]),
+                "school": {
+                    "name": "Demo College",
+                    "level": rng.choice(
+                        ["vmbo", "praktijkonderwijs", "havo", "speciaal onderwijs"]
+                    ),
+                    "attending": rng.random() < 0.8,
+                },
+                "requested_start": requested_start,
+                "explanatory_analysis": self.analysis_data(case, completed_on),
+                "perspective_plan": "Binnen een jaar terug naar huis of naar een lichtere vorm.",
+                "safety_plan": "Afspraken bij escalatie met ouders, school en wijkteam.",
+                "care_question": texts["care_question"],
+                "youth_perspective": "Wil graag dicht bij vrienden en school blijven.",
+                "parents_perspective": "Willen betrokken blijven bij de behandeling.",
+            },
+        )
+        case.referral_id = referral.pk
+        self.cases[referral.pk] = case
+        if case.script:
+            return  # plan_present schedules its steps
+        if unfinished:
+            self.schedule(self.later(moment, rng.randint(1, 4)), self.finish_analysis, case)
+        else:
+            self.schedule(self.later(moment, rng.choice([0, 1, 1, 2])), self.submit, case)
 
-    # --- the demo users' own work ---------------------------------------------------------
+    def finish_analysis(self, moment: datetime, case: Case) -> None:
+        """The referrer completes the VA before submitting."""
+        referral_update(
+            referral=self.handle(case),
+            by=self._referrer(case),
+            at=moment,
+            data={"explanatory_analysis": self.analysis_data(case, timezone.localdate(moment))},
+        )
+        self.schedule(self.later(moment, self.rng.choice([0, 1])), self.submit, case)
 
-    def open_work(self) -> None:
-        """Referrals for the coordinator to pick up, and open offers for provider_a."""
-        for status in ("submitted", "submitted", "matching", "matching"):
-            referral = self.referral(self.today - timedelta(days=self.rng.randint(1, 5)))
-            self.run_referral(referral, self.today - timedelta(days=6), keep_open=status)
-            if status == "matching":
-                Referral.objects.filter(pk=referral.pk).update(status="matching")
-        provider_a = User.objects.filter(username="provider_a").first()
-        if provider_a is None:
+    def _referrer(self, case: Case) -> User:
+        assert case.referrer is not None
+        return case.referrer
+
+    def submit(self, moment: datetime, case: Case) -> None:
+        referral_submit(referral=self.handle(case), by=self._referrer(case), at=moment)
+        if case.script:
             return
-        own = [loc for loc in self.locations if loc.provider_id == provider_a.organisation_id]
-        for location in own[:3]:
-            referral = self.referral(self.today - timedelta(days=4))
-            referral.submitted_at = self.moment(self.today - timedelta(days=4))
-            referral.youth.open_bsn = referral.youth.bsn
-            referral.youth.save(update_fields=["open_bsn"])
-            self.event(referral, referral.submitted_at, "draft", "submitted")
-            self.event(
-                referral, referral.submitted_at + timedelta(hours=20), "submitted", "matching"
-            )
-            sent = self.moment(self.today - timedelta(days=2))
-            with _clock(sent):
-                Offer.objects.create(
-                    referral=referral,
-                    location=location,
-                    provider_id=location.provider_id,
-                    sent_by=self.coordinator,
-                    deadline=sent + timedelta(days=7),
-                    score=80,
-                )
-            self.event(referral, sent, "matching", "offered")
-            referral.status, referral.status_changed_at = Referral.Status.OFFERED, sent
-            referral.save(update_fields=["status", "status_changed_at", "submitted_at"])
+        self.schedule(self.later(moment, self.rng.choice([1, 1, 2])), self.triage, case)
 
-    def save_counts(self) -> None:
-        for location in self.locations:
-            total, free, held, occupied = self.state[location.pk]
-            Location.objects.filter(pk=location.pk).update(
-                total_places=total, free_places=free, held_places=held, occupied_places=occupied
+    def triage(self, moment: datetime, case: Case) -> None:
+        referral = self.handle(case)
+        if case.script == "needs_info" or (
+            not case.script and not case.asked and self.rng.random() < 0.08
+        ):
+            case.asked = True
+            referral_request_info(
+                referral=referral,
+                by=self.coordinator,
+                question=self.rng.choice(QUESTIONS),
+                at=moment,
             )
+            if case.script != "needs_info":
+                self.schedule(self.later(moment, self.rng.randint(1, 4)), self.answer, case)
+            return
+        referral_start_matching(referral=referral, by=self.coordinator, at=moment)
+        if case.script:
+            return
+        self.schedule_match(self.later(moment, self.rng.choice([0, 0, 1])), case)
+
+    def answer(self, moment: datetime, case: Case) -> None:
+        referral_update(
+            referral=self.handle(case),
+            by=self._referrer(case),
+            at=moment,
+            data={"info_answer": "Besproken met ouders en school; zie het bijgewerkte plan."},
+        )
+        self.schedule(self.later(moment, 0), self.submit, case)
+
+    def schedule_match(self, moment: datetime, case: Case) -> None:
+        if not case.match_pending:
+            case.match_pending = True
+            self.schedule(moment, self.match, case)
+
+    def match(self, moment: datetime, case: Case) -> None:
+        """The coordinator reads the candidates and offers the referral to one provider."""
+        case.match_pending = False
+        referral = self.referral(case)
+        if referral.status not in (Status.MATCHING, Status.WAITING):
+            return
+        if Offer.objects.filter(referral=referral, status=Offer.Status.OPEN).exists():
+            return
+        if case.offers >= MAX_OFFERS:
+            self.wait(moment, case, referral)
+            return
+        candidates = candidates_for_referral(referral=referral).candidates
+        if not candidates:
+            self.wait(moment, case, referral)
+            return
+        chosen, reason = candidates[0], ""
+        if case.script == "offer_a":
+            own = [
+                c
+                for c in candidates
+                if self.locations[c.location.pk].provider_id == self.provider_a
+            ]
+            if own and own[0] is not chosen:
+                chosen, reason = own[0], "Voorkeur van de jongere en de ouders na kennismaking."
+        elif len(candidates) > 1 and self.rng.random() < 0.12:
+            chosen, reason = candidates[1], self.rng.choice(OTHER_CHOICE_REASONS)
+        location = self.locations[chosen.location.pk]
+        offer = offer_send(
+            referral=referral,
+            location=location,
+            by=self.coordinator,
+            choice_reason=reason,
+            at=moment,
+        )
+        case.offers += 1
+        if case.script == "offer_a":
+            return  # provider_a answers it in the demo
+        habit = HABITS[self.provider_names[location.provider_id]]
+        if self.rng.random() < habit.late:
+            # No answer: the expiry job ends it; the coordinator picks it up the next day.
+            self.schedule(self.later(offer.deadline, 1), self.after_expiry, case, offer.pk)
+        else:
+            hours = self.rng.randint(*habit.hours)
+            self.schedule(
+                self.working_moment(
+                    timezone.localdate(moment + timedelta(hours=hours)), after=moment
+                ),
+                self.provider_answer,
+                case,
+                offer.pk,
+            )
+
+    def after_expiry(self, moment: datetime, case: Case, offer_id: int) -> None:
+        if Offer.objects.filter(pk=offer_id, status=Offer.Status.EXPIRED).exists():
+            self.schedule_match(moment, case)
+
+    def provider_answer(self, moment: datetime, case: Case, offer_id: int) -> None:
+        offer = Offer.objects.select_related("location", "referral").get(pk=offer_id)
+        if offer.status == Offer.Status.EXPIRED:
+            self.schedule_match(self.later(moment, 0), case)
+            return
+        if offer.status != Offer.Status.OPEN:
+            return
+        staff = self.staff[offer.provider_id]
+        habit = HABITS[self.provider_names[offer.provider_id]]
+        accept = habit.accept + 0.12 * (case.offers - 1)
+        if case.profile.group != "regular":
+            accept -= 0.15
+        if self.rng.random() < accept:
+            try:
+                offer_accept(offer=offer, by=staff, at=moment)
+            except NoFreePlace:
+                offer_refuse(offer=offer, by=staff, reason=RefusalReason.NO_CAPACITY, at=moment)
+            else:
+                self.schedule(
+                    self.later(moment, self.rng.choice([1, 1, 2])), self.record, case, offer.pk
+                )
+                return
+        else:
+            reasons = list(habit.reasons)
+            reason = self.rng.choices(reasons, weights=[habit.reasons[r] for r in reasons])[0]
+            offer_refuse(
+                offer=offer,
+                by=staff,
+                reason=reason,
+                explanation=EXPLANATIONS.get(reason, ""),
+                at=moment,
+            )
+        self.schedule_match(self.later(moment, self.rng.choice([0, 1, 1, 2])), case)
+
+    def wait(self, moment: datetime, case: Case, referral: Referral) -> None:
+        """No fitting place: wait with help at home, until one frees up."""
+        if referral.status == Status.WAITING:
+            return
+        referral_wait(
+            referral=referral,
+            by=self.coordinator,
+            interim_support="Ambulante hulp thuis via het wijkteam in de tussentijd.",
+            ambulant_support=True,
+            at=moment,
+        )
+        case.waiting_since = moment
+        self.waiting.append(case)
+        days = (
+            self.rng.randint(45, 150)
+            if case.profile.group != "regular"
+            else self.rng.randint(40, 110)
+        )
+        self.schedule(
+            self.working_moment(timezone.localdate(moment) + timedelta(days=days)),
+            self.give_up,
+            case,
+        )
+
+    def give_up(self, moment: datetime, case: Case) -> None:
+        """A long wait ends outside the coordination point, or goes on."""
+        if self.status(case) != Status.WAITING:
+            return
+        if self.rng.random() < 0.3:
+            self.schedule(
+                self.working_moment(
+                    timezone.localdate(moment) + timedelta(days=self.rng.randint(30, 60))
+                ),
+                self.give_up,
+                case,
+            )
+            return
+        outcome = self.rng.choices(
+            [
+                Referral.CloseOutcome.PLACED_OUTSIDE_COORDINATION,
+                Referral.CloseOutcome.RESOLVED_AT_HOME,
+                Referral.CloseOutcome.WITHDRAWN,
+            ],
+            weights=[45, 30, 25] if case.profile.group != "regular" else [30, 45, 25],
+        )[0]
+        referral_close(referral=self.handle(case), by=self.coordinator, outcome=outcome, at=moment)
+        self.waiting.remove(case)
+
+    def record(self, moment: datetime, case: Case, offer_id: int) -> None:
+        """The coordinator records the placement; it starts now or on a planned day."""
+        rng = self.rng
+        offer = Offer.objects.select_related("location").get(pk=offer_id)
+        location = offer.location
+        day = timezone.localdate(moment)
+        start = day if rng.random() < 0.6 else day + timedelta(days=rng.randint(3, 10))
+        placement = placement_record(
+            offer=offer,
+            by=self.coordinator,
+            start_date=start,
+            school_name="School op de locatie" if location.school_on_site else "Demo College",
+            school_handover="Warme overdracht door mentor en intern begeleider.",
+            school_transport=rng.choice(["Taxi leerlingenvervoer", "Fiets", "Openbaar vervoer"]),
+            transport_funding=rng.choice(list(Placement.TransportFunding.values)),
+            intake_contact="Intakecoördinator van de locatie",
+            at=moment,
+        )
+        if case in self.waiting:
+            self.waiting.remove(case)
+        low, high = STAY_DAYS[location.care_form]
+        end = start + timedelta(days=rng.randint(low, high))
+        self.schedule(self.working_moment(end), self.end, case, placement.pk)
+
+    def end(self, moment: datetime, case: Case, placement_id: int) -> None:
+        rng = self.rng
+        placement = Placement.objects.select_related("location", "offer").get(pk=placement_id)
+        if placement.status != Placement.Status.ACTIVE:
+            return
+        day = timezone.localdate(moment)
+        location = placement.location
+        assert case.birth_date is not None
+        outflow, note = "", ""
+        if age_on(case.birth_date, day) >= 18:
+            reason = Placement.EndReason.TURNED_18
+        else:
+            reason = rng.choices(
+                [
+                    Placement.EndReason.PLANNED_OUTFLOW,
+                    Placement.EndReason.RETURNED_HOME,
+                    Placement.EndReason.REPLACEMENT,
+                    Placement.EndReason.OTHER,
+                ],
+                weights=[55, 20, 14 if location.care_form in HARD_TO_HOLD else 6, 3],
+            )[0]
+        if reason == Placement.EndReason.PLANNED_OUTFLOW:
+            outflow = rng.choice(list(Placement.Outflow.values))
+        if reason == Placement.EndReason.OTHER:
+            note = "De jongere is met het gezin verhuisd naar een andere regio."
+        placement = placement_end(
+            placement=placement,
+            by=self.coordinator,
+            end_date=day,
+            reason=reason,
+            outflow=outflow,
+            note=note,
+            at=moment,
+        )
+        if placement.next_referral_id is not None:
+            follow = Case(
+                profile=case.profile,
+                referral_id=placement.next_referral_id,
+                referrer=case.referrer,
+                birth_date=case.birth_date,
+            )
+            self.cases[follow.referral_id] = follow
+            self.schedule(self.later(moment, rng.randint(1, 5)), self.revise_replacement, follow)
+        self.place_freed(moment, location)
+
+    def revise_replacement(self, moment: datetime, case: Case) -> None:
+        """The referrer brings the copied request up to date and submits it."""
+        day = timezone.localdate(moment)
+        referral_update(
+            referral=self.handle(case),
+            by=self._referrer(case),
+            at=moment,
+            data={
+                "current_situation": "De vorige plaatsing is vastgelopen; tijdelijk thuis.",
+                "requested_start": day + timedelta(days=self.rng.randint(7, 21)),
+                "explanatory_analysis": self.analysis_data(case, day),
+            },
+        )
+        self.schedule(self.later(moment, self.rng.choice([0, 1])), self.submit, case)
+
+    def place_freed(self, moment: datetime, location: Location) -> None:
+        """A place came free: the coordinator looks at the waiting list first (the job that
+        tells it so runs after the commit, so the history does its work here)."""
+        for case in [c for c in self.waiting if location.care_form in c.profile.care_forms][:3]:
+            referral = self.referral(case)
+            if referral.status != Status.WAITING:
+                continue
+            candidates = candidates_for_referral(referral=referral).candidates
+            if any(c.location.pk == location.pk for c in candidates):
+                self.schedule_match(self.later(moment, self.rng.choice([0, 1])), case)
+                return
+
+    # --- the present: work left for the demo users ------------------------------------
+
+    def plan_present(self) -> None:
+        """Referrals that stop where a demo user takes over. Their needs fit a location
+        with free places when they are written, so the candidates are there."""
+        for script, steps, provider_id in PRESENT:
+            self.schedule(
+                self.back(steps[0], 9),
+                self.present_case,
+                script,
+                steps,
+                self.provider_a if provider_id == "provider_a" else None,
+            )
+
+    def present_case(
+        self, moment: datetime, script: str, steps: list[int], provider_id: int | None
+    ) -> None:
+        location = self.pick_location(self.free_places(), provider_id)
+        case = Case(profile=self.profile_from(location), script=script)
+        self.create(moment, case)
+        for action, days_back, hour in zip(
+            (self.submit, self.triage, self.match), steps[1:], (10, 11, 14), strict=False
+        ):
+            self.schedule(self.back(days_back, hour), action, case)
 
 
 def history_exists() -> bool:
-    return ReferralEvent.objects.filter(note=MARKER).exists()
+    """The demo history is there when the demo referrers have referrals."""
+    return Referral.objects.filter(
+        organisation__name__in=[name for name, _m, _r in REFERRER_ORGS]
+    ).exists()
 
 
-def seed_history(*, today: date | None = None, count: int = REFERRALS) -> dict[str, Any]:
-    """Load the year of history unless it is there already, then rebuild the reports."""
+def seed_history(*, regions: dict[str, Region], now: datetime | None = None) -> dict[str, Any]:
+    """Create the locations and walk the history up to `now`, unless the history is there;
+    then rebuild the reports. Answers what was loaded."""
     from analyses.services import reports_rebuild
 
-    if not history_exists() and User.objects.filter(username="coordinator").exists():
-        with transaction.atomic():
-            history = _History(today or timezone.localdate())
-            for index in range(count):
-                day = history.start + timedelta(
-                    days=int(index * 350 / count) + history.rng.randint(0, 3)
-                )
-                referral = history.referral(day)
-                history.run_referral(referral, day)
-            history.open_work()
-            history.save_counts()
+    now = now or timezone.now()
+    admin = User.objects.get(username="admin")
+    if history_exists():
+        locations = seed_locations(regions=regions, by=admin, at=now)
+        return {"loaded": False, "locations": len(locations), "referrals": Referral.objects.count()}
+    start = timezone.make_aware(
+        datetime.combine(timezone.localdate(now) - timedelta(days=DAYS), time(8, 0))
+    )
+    with transaction.atomic():
+        locations = seed_locations(regions=regions, by=admin, at=start)
+        history = _History(now=now, locations=locations)
+        with free_places_announced_once(), notification_emails_batched():
+            history.plan()
+            history.run()
+        # The demo users have read the news of the past; what is new starts from here.
+        unread = Notification.objects.filter(read_at__isnull=True).values("recipient_id")
+        for user in User.objects.filter(pk__in=unread):
+            notification_mark_read(user=user)
     run = reports_rebuild()
-    return {"referrals": Referral.objects.count(), "report_rows": run.rows, "ms": run.duration_ms}
+    totals = Location.objects.aggregate(total=Sum("total_places"), occupied=Sum("occupied_places"))
+    return {
+        "loaded": True,
+        "locations": len(locations),
+        "referrals": Referral.objects.count(),
+        "occupancy": round(100 * (totals["occupied"] or 0) / max(totals["total"] or 1, 1), 1),
+        "report_rows": run.rows,
+        "ms": run.duration_ms,
+    }

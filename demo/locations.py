@@ -1,22 +1,31 @@
 """Demo locations: fictional providers' groups and homes across Utrecht–Flevoland.
 
-Idempotent: a location is found by provider and name; its profile is reset, its counts
-are set only when it is first created (so a demo user's changes survive a re-seed).
+Created through `capacity.services.location_create` at the start of the demo history, empty:
+every place that is occupied later is taken by a placement of the history. Idempotent: a
+location that exists (provider and name) is left as it is, so a demo user's changes survive
+a re-seed.
+
+The profiles follow the seeds: three groups find (almost) no fitting place. Forensic youths
+fit only the boys' group in Rhenen; orthopsychiatry (parenting problems with psychiatry, with
+self-harm and aggression) only the young children's group of Rivierzicht; long-term
+unconditional living (aggression, absconding) only the six places of Heuvelrug. The other
+groups with mental-health expertise name self-harm or aggression as a contra-indication.
 """
 
-from django.utils import timezone
+from datetime import datetime
 
-from accounts.models import Municipality, Organisation, Region
+from accounts.models import Municipality, Organisation, Region, User
 from capacity.models import Location
+from capacity.services import location_create
 from config.codes import CareForm, Expertise, RiskFlag
 
 E = Expertise
 R = RiskFlag
 
 # provider, name, municipality, care form, expertise, ages, gender, intensity,
-# school on site, contra-indications, total places, occupied places
+# school on site, contra-indications, total places
 LOCATIONS: list[
-    tuple[str, str, str, str, list[str], tuple[int, int], str, str, bool, list[str], int, int]
+    tuple[str, str, str, str, list[str], tuple[int, int], str, str, bool, list[str], int]
 ] = [
     (
         "Stichting De Linde Jeugdzorg",
@@ -28,9 +37,8 @@ LOCATIONS: list[
         "any",
         "P",
         False,
-        [R.FIRE_SETTING],
+        [R.FIRE_SETTING, R.SELF_HARM],
         8,
-        6,
     ),
     (
         "Stichting De Linde Jeugdzorg",
@@ -42,9 +50,8 @@ LOCATIONS: list[
         "any",
         "M",
         False,
-        [R.SEXUALLY_HARMFUL_BEHAVIOUR],
+        [R.SEXUALLY_HARMFUL_BEHAVIOUR, R.AGGRESSION],
         6,
-        5,
     ),
     (
         "Stichting De Linde Jeugdzorg",
@@ -58,7 +65,6 @@ LOCATIONS: list[
         False,
         [R.AGGRESSION, R.FIRE_SETTING],
         4,
-        3,
     ),
     (
         "Stichting De Linde Jeugdzorg",
@@ -71,7 +77,6 @@ LOCATIONS: list[
         "K",
         False,
         [R.FIRE_SETTING],
-        10,
         8,
     ),
     (
@@ -84,8 +89,7 @@ LOCATIONS: list[
         "any",
         "R",
         False,
-        [],
-        10,
+        [R.AGGRESSION],
         8,
     ),
     (
@@ -98,8 +102,7 @@ LOCATIONS: list[
         "girls",
         "N",
         False,
-        [R.SEXUALLY_HARMFUL_BEHAVIOUR],
-        6,
+        [R.SEXUALLY_HARMFUL_BEHAVIOUR, R.AGGRESSION],
         6,
     ),
     (
@@ -114,7 +117,6 @@ LOCATIONS: list[
         False,
         [R.AGGRESSION],
         5,
-        2,
     ),
     (
         "Horizonhuis Jeugd & Gezin",
@@ -127,8 +129,7 @@ LOCATIONS: list[
         "L",
         False,
         [],
-        12,
-        10,
+        8,
     ),
     (
         "Kompas Verblijf",
@@ -141,8 +142,7 @@ LOCATIONS: list[
         "W",
         True,
         [],
-        12,
-        10,
+        8,
     ),
     (
         "Kompas Verblijf",
@@ -155,7 +155,6 @@ LOCATIONS: list[
         "Z",
         True,
         [],
-        8,
         8,
     ),
     (
@@ -170,7 +169,6 @@ LOCATIONS: list[
         False,
         [R.FIRE_SETTING],
         8,
-        7,
     ),
     (
         "Kompas Verblijf",
@@ -184,7 +182,6 @@ LOCATIONS: list[
         False,
         [R.AGGRESSION, R.SUBSTANCE_USE],
         4,
-        4,
     ),
     (
         "De Waterlelie Jeugdhulp",
@@ -196,9 +193,8 @@ LOCATIONS: list[
         "any",
         "O",
         False,
-        [R.FIRE_SETTING],
+        [R.FIRE_SETTING, R.AGGRESSION],
         6,
-        4,
     ),
     (
         "De Waterlelie Jeugdhulp",
@@ -211,8 +207,7 @@ LOCATIONS: list[
         "",
         False,
         [R.AGGRESSION, R.SEXUALLY_HARMFUL_BEHAVIOUR, R.FIRE_SETTING],
-        20,
-        17,
+        10,
     ),
     (
         "De Waterlelie Jeugdhulp",
@@ -226,7 +221,6 @@ LOCATIONS: list[
         False,
         [],
         8,
-        7,
     ),
     (
         "De Waterlelie Jeugdhulp",
@@ -240,7 +234,6 @@ LOCATIONS: list[
         False,
         [R.SEXUALLY_HARMFUL_BEHAVIOUR],
         4,
-        3,
     ),
     (
         "Stichting Heuvelrug Wonen",
@@ -252,9 +245,8 @@ LOCATIONS: list[
         "any",
         "U",
         True,
-        [],
-        16,
-        13,
+        [R.AGGRESSION],
+        10,
     ),
     (
         "Stichting Heuvelrug Wonen",
@@ -268,7 +260,6 @@ LOCATIONS: list[
         False,
         [],
         6,
-        6,
     ),
     (
         "Stichting Heuvelrug Wonen",
@@ -281,7 +272,6 @@ LOCATIONS: list[
         "T",
         True,
         [R.SEXUALLY_HARMFUL_BEHAVIOUR],
-        8,
         6,
     ),
     (
@@ -296,7 +286,6 @@ LOCATIONS: list[
         False,
         [R.FIRE_SETTING],
         5,
-        4,
     ),
     (
         "Rivierzicht Behandelcentrum",
@@ -309,8 +298,7 @@ LOCATIONS: list[
         "Y",
         True,
         [R.FIRE_SETTING],
-        10,
-        9,
+        6,
     ),
     (
         "Rivierzicht Behandelcentrum",
@@ -324,7 +312,6 @@ LOCATIONS: list[
         True,
         [],
         8,
-        7,
     ),
     (
         "Rivierzicht Behandelcentrum",
@@ -336,9 +323,8 @@ LOCATIONS: list[
         "any",
         "P",
         False,
-        [R.SUBSTANCE_USE],
+        [R.SUBSTANCE_USE, R.AGGRESSION],
         6,
-        5,
     ),
     (
         "Rivierzicht Behandelcentrum",
@@ -351,7 +337,6 @@ LOCATIONS: list[
         "S",
         False,
         [R.FIRE_SETTING, R.SEXUALLY_HARMFUL_BEHAVIOUR],
-        8,
         8,
     ),
     (
@@ -366,7 +351,6 @@ LOCATIONS: list[
         False,
         [R.FIRE_SETTING],
         4,
-        3,
     ),
     (
         "Gezinshuizen Het Erf",
@@ -379,7 +363,6 @@ LOCATIONS: list[
         "",
         False,
         [R.SEXUALLY_HARMFUL_BEHAVIOUR, R.AGGRESSION],
-        4,
         4,
     ),
     (
@@ -394,7 +377,6 @@ LOCATIONS: list[
         False,
         [R.SUBSTANCE_USE],
         5,
-        4,
     ),
     (
         "Gezinshuizen Het Erf",
@@ -408,7 +390,6 @@ LOCATIONS: list[
         False,
         [R.AGGRESSION],
         4,
-        1,
     ),
     (
         "Gezinshuizen Het Erf",
@@ -422,49 +403,52 @@ LOCATIONS: list[
         False,
         [R.CRIMINAL_EXPLOITATION],
         8,
-        7,
     ),
 ]
 
 
-def seed_locations(regions: dict[str, Region]) -> list[Location]:
+def seed_locations(*, regions: dict[str, Region], by: User, at: datetime) -> list[Location]:
+    """Create the demo locations that do not exist yet, at `at`, with every place free."""
     every_region = list(regions.values())
-    now = timezone.now()
+    existing = {
+        (loc.provider.name, loc.name): loc for loc in Location.objects.select_related("provider")
+    }
     locations: list[Location] = []
-    for provider_name, name, municipality_code, care_form, expertise, (
-        age_min,
-        age_max,
-    ), gender, intensity, school_on_site, contra, total, occupied in LOCATIONS:
-        municipality = Municipality.objects.get(code=municipality_code)
-        provider = Organisation.objects.get(name=provider_name)
-        secured = care_form == CareForm.SECURED
-        profile = {
-            "municipality": municipality,
-            "latitude": municipality.latitude,
-            "longitude": municipality.longitude,
-            "care_form": care_form,
-            "expertise": [str(code) for code in expertise],
-            "age_min": age_min,
-            "age_max": age_max,
-            "gender": gender,
-            "secured": secured,
-            "intensity": intensity,
-            "school_on_site": school_on_site,
-            "contra_indications": [str(code) for code in contra],
-        }
-        location, _ = Location.objects.update_or_create(
-            provider=provider,
-            name=name,
-            defaults=profile,
-            create_defaults={
-                **profile,
-                "total_places": total,
-                "free_places": total - occupied,
-                "held_places": 0,
-                "occupied_places": occupied,
-                "last_confirmed_at": now,
-            },
-        )
-        location.regions.set(every_region)
+    for (
+        provider_name,
+        name,
+        municipality_code,
+        care_form,
+        expertise,
+        (age_min, age_max),
+        gender,
+        intensity,
+        school_on_site,
+        contra,
+        total,
+    ) in LOCATIONS:
+        location = existing.get((provider_name, name))
+        if location is None:
+            municipality = Municipality.objects.get(code=municipality_code)
+            location = location_create(
+                provider=Organisation.objects.get(name=provider_name),
+                by=by,
+                at=at,
+                name=name,
+                municipality=municipality,
+                latitude=municipality.latitude,
+                longitude=municipality.longitude,
+                care_form=str(care_form),
+                expertise=[str(code) for code in expertise],
+                age_min=age_min,
+                age_max=age_max,
+                gender=gender,
+                secured=care_form == CareForm.SECURED,
+                intensity=intensity,
+                school_on_site=school_on_site,
+                contra_indications=[str(code) for code in contra],
+                regions=every_region,
+                total_places=total,
+            )
         locations.append(location)
     return locations

@@ -1,4 +1,4 @@
-"""Demo data of accounts: the Utrecht–Flevoland cooperation, its organisations and users.
+"""The demo region: the Utrecht–Flevoland cooperation, its organisations and users.
 
 Idempotent: every object is looked up by its natural key and updated in place.
 """
@@ -95,6 +95,12 @@ USERS = [
     ("admin", "Ada", "Beheerder", Role.ADMIN, COORDINATION_POINT),
     ("privacy", "Pim", "Privacyfunctionaris", Role.PRIVACY_OFFICER, COORDINATION_POINT),
 ]
+# Staff of the providers without a demo user, so that every provider answers its own offers
+# and confirms its own figures in the demo history. They cannot sign in (no password).
+PROVIDER_STAFF = [
+    (f"staff_{index}", "Medewerker", name, Role.PROVIDER, name)
+    for index, (name, _municipality) in enumerate(PROVIDERS[2:], start=3)
+]
 
 
 def seed_regions() -> dict[str, Region]:
@@ -157,7 +163,7 @@ def seed_organisations(regions: dict[str, Region]) -> dict[str, Organisation]:
 
 def seed_users(organisations: dict[str, Organisation]) -> dict[str, User]:
     users: dict[str, User] = {}
-    for username, first, last, role, organisation_name in USERS:
+    for username, first, last, role, organisation_name in USERS + PROVIDER_STAFF:
         user, created = User.objects.get_or_create(username=username)
         user.first_name = first
         user.last_name = last
@@ -166,7 +172,10 @@ def seed_users(organisations: dict[str, Organisation]) -> dict[str, User]:
         user.organisation = organisations[organisation_name]
         user.is_staff = role == Role.ADMIN
         user.is_superuser = role == Role.ADMIN
-        if created or not user.check_password(DEMO_PASSWORD):
+        if (username, first, last, role, organisation_name) in PROVIDER_STAFF:
+            if created:
+                user.set_unusable_password()
+        elif created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
         user.save()
         users[username] = user

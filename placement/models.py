@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.codes import CareForm, RefusalReason
@@ -43,7 +44,7 @@ class Offer(models.Model):
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    sent_at = models.DateTimeField(_("verstuurd"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("verstuurd"), default=timezone.now)
     deadline = models.DateTimeField(_("uiterste reactiedatum"))
     reminder_sent_at = models.DateTimeField(_("herinnering verstuurd"), null=True, blank=True)
     was_proposal = models.BooleanField(_("was het voorstel"), default=True)
@@ -166,7 +167,7 @@ class Placement(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(_("plek bezet sinds"), null=True, blank=True)
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
     end_reason = models.CharField(

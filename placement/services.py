@@ -1,6 +1,6 @@
 """Writes of placement: offers and their answers. One function per user action."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from accounts.selectors import coordinators_of_region
 from accounts.services import audit_record, notify
 from capacity.models import Location
 from capacity.services import (
@@ -37,28 +38,21 @@ PROVIDER_REASONS = [reason for reason in RefusalReason if reason != RefusalReaso
 
 
 def _coordinators_of(referral: Referral) -> list[User]:
-    municipality = referral.youth.municipality
-    if municipality is None:
-        return []
-    region_id = municipality.region_id
-    return list(
-        User.objects.filter(
-            role=Role.COORDINATOR, is_active=True, organisation__regions=region_id
-        ).distinct()
-    )
+    return list(coordinators_of_region(region_id=referral.region_id))
 
 
 def _provider_staff(provider_id: int) -> list[User]:
     return list(User.objects.filter(role=Role.PROVIDER, is_active=True, organisation=provider_id))
 
 
-def _audit_offer(*, by: User, action: str, offer: Offer) -> None:
+def _audit_offer(*, by: User, action: str, offer: Offer, at: datetime | None = None) -> None:
     audit_record(
         user=by,
         action=action,
         referral_id=offer.referral_id,
         object_type="offer",
         object_id=offer.pk,
+        at=at,
     )
 
 
@@ -82,12 +76,19 @@ def _ensure_provider_scope(*, offer: Offer, by: User) -> Offer:
 
 @transaction.atomic
 def offer_send(
-    *, referral: Referral, location: Location, by: User, choice_reason: str = ""
+    *,
+    referral: Referral,
+    location: Location,
+    by: User,
+    choice_reason: str = "",
+    at: datetime | None = None,
 ) -> Offer:
     """Put the anonymised referral before one location's provider.
 
     At most one open offer per referral: checked here for a clear message, and enforced by
-    the partial unique index `offer_one_open_per_referral` for concurrent requests.
+    the partial unique index `offer_one_open_per_referral` for concurrent requests. `at`
+    (default now), here and in the actions below, is the moment of the action: the demo
+    history passes past moments, in time order.
     """
     referral = _ensure_coordinator_scope(referral=referral, by=by)
     if Offer.objects.filter(referral=referral, status=Offer.Status.OPEN).exists():
@@ -115,7 +116,7 @@ def offer_send(
                 ]
             }
         )
-    now = timezone.now()
+    now = at or timezone.now()
     try:
         with transaction.atomic():
             offer = Offer.objects.create(
@@ -124,6 +125,7 @@ def offer_send(
                 provider_id=location.provider_id,
                 care_form=location.care_form,
                 sent_by=by,
+                sent_at=now,
                 deadline=offer_deadline(now, settings.OFFER_DEADLINE_WORKING_DAYS),
                 was_proposal=was_proposal,
                 score=chosen.score,
@@ -132,8 +134,8 @@ def offer_send(
     except IntegrityError as exc:  # a concurrent request opened one first
         raise Conflict(_("Er staat al een voorstel open voor dit verzoek.")) from exc
     if referral.status != Referral.Status.OFFERED:
-        referral_transition(referral=referral, to=Referral.Status.OFFERED, by=by)
-    _audit_offer(by=by, action="offer.send", offer=offer)
+        referral_transition(referral=referral, to=Referral.Status.OFFERED, by=by, at=now)
+    _audit_offer(by=by, action="offer.send", offer=offer, at=now)
     notify(
         recipients=_provider_staff(location.provider_id),
         kind="offer.new",
@@ -144,24 +146,26 @@ def offer_send(
         },
         link=reverse("placement:offer-detail", args=[offer.pk]),
         dedupe_key=f"offer-new:{offer.pk}",
+        at=now,
     )
     return offer
 
 
 @transaction.atomic
-def offer_accept(*, offer: Offer, by: User) -> Offer:
+def offer_accept(*, offer: Offer, by: User, at: datetime | None = None) -> Offer:
     """Accept an open offer and hold one free place of its location, in one transaction."""
+    now = at or timezone.now()
     offer = _ensure_provider_scope(offer=offer, by=by)
     if offer.status != Offer.Status.OPEN:
         raise Conflict(_("Dit voorstel is niet meer open."))
-    location_hold_place(location=offer.location, by=by)  # raises NoFreePlace (409)
+    location_hold_place(location=offer.location, by=by, at=now)  # raises NoFreePlace (409)
     offer.status = Offer.Status.ACCEPTED
-    offer.answered_at = timezone.now()
+    offer.answered_at = now
     offer.answered_by = by
     offer.save(update_fields=["status", "answered_at", "answered_by"])
     referral = Referral.objects.select_for_update().get(pk=offer.referral_id)
-    referral_transition(referral=referral, to=Referral.Status.ACCEPTED, by=by)
-    _audit_offer(by=by, action="offer.accept", offer=offer)
+    referral_transition(referral=referral, to=Referral.Status.ACCEPTED, by=by, at=now)
+    _audit_offer(by=by, action="offer.accept", offer=offer, at=now)
     notify(
         recipients=[*_coordinators_of(referral), referral.referrer],
         kind="offer.accepted",
@@ -169,12 +173,15 @@ def offer_accept(*, offer: Offer, by: User) -> Offer:
         % {"code": referral.code, "location": offer.location.name},
         link=reverse("placement:referral-matching", args=[referral.pk]),
         dedupe_key=f"offer-answered:{offer.pk}",
+        at=now,
     )
     return offer
 
 
 @transaction.atomic
-def offer_refuse(*, offer: Offer, by: User, reason: str, explanation: str = "") -> Offer:
+def offer_refuse(
+    *, offer: Offer, by: User, reason: str, explanation: str = "", at: datetime | None = None
+) -> Offer:
     """Refuse with a coded reason; the provider drops out of this referral's candidates."""
     errors: dict[str, list[str]] = {}
     explanation = explanation.strip()
@@ -195,8 +202,9 @@ def offer_refuse(*, offer: Offer, by: User, reason: str, explanation: str = "") 
         by=by,
         reason=reason,
         explanation=explanation,
+        at=at,
     )
-    _audit_offer(by=by, action="offer.refuse", offer=offer)
+    _audit_offer(by=by, action="offer.refuse", offer=offer, at=at)
     referral = offer.referral
     notify(
         recipients=_coordinators_of(referral),
@@ -209,6 +217,7 @@ def offer_refuse(*, offer: Offer, by: User, reason: str, explanation: str = "") 
         },
         link=reverse("placement:referral-matching", args=[referral.pk]),
         dedupe_key=f"offer-answered:{offer.pk}",
+        at=at,
     )
     return offer
 
@@ -237,11 +246,17 @@ def offer_withdraw(*, offer: Offer, by: User, reason: str) -> Offer:
 
 
 def _close_offer(
-    *, offer: Offer, status: str, by: User | None, reason: str = "", explanation: str = ""
+    *,
+    offer: Offer,
+    status: str,
+    by: User | None,
+    reason: str = "",
+    explanation: str = "",
+    at: datetime | None = None,
 ) -> None:
     """End an open offer and put its referral back in matching."""
     offer.status = status
-    offer.answered_at = timezone.now()
+    offer.answered_at = at or timezone.now()
     offer.answered_by = by
     offer.refusal_reason = reason
     offer.refusal_explanation = explanation
@@ -257,10 +272,12 @@ def _close_offer(
     )
     referral = Referral.objects.select_for_update().get(pk=offer.referral_id)
     if referral.status == Referral.Status.OFFERED:
-        referral_transition(referral=referral, to=Referral.Status.MATCHING, by=by)
+        referral_transition(
+            referral=referral, to=Referral.Status.MATCHING, by=by, at=offer.answered_at
+        )
 
 
-def offers_expire_overdue(*, now: object = None) -> int:
+def offers_expire_overdue(*, now: datetime | None = None) -> int:
     """Expire every open offer past its deadline (= refusal `no_response`); idempotent."""
     moment = timezone.now() if now is None else now
     expired = 0
@@ -284,6 +301,7 @@ def offers_expire_overdue(*, now: object = None) -> int:
                 status=Offer.Status.EXPIRED,
                 by=None,
                 reason=RefusalReason.NO_RESPONSE,
+                at=moment,
             )
             referral = offer.referral
             notify(
@@ -296,12 +314,13 @@ def offers_expire_overdue(*, now: object = None) -> int:
                 % {"code": referral.code, "location": offer.location.name},
                 link=reverse("placement:referral-matching", args=[referral.pk]),
                 dedupe_key=f"offer-expired:{offer.pk}",
+                at=moment,
             )
             expired += 1
     return expired
 
 
-def offers_send_reminders(*, now: object = None) -> int:
+def offers_send_reminders(*, now: datetime | None = None) -> int:
     """One reminder to the provider, one working day before the deadline; idempotent."""
     from placement.deadlines import reminder_moment
 
@@ -310,7 +329,7 @@ def offers_send_reminders(*, now: object = None) -> int:
     for offer in Offer.objects.filter(
         status=Offer.Status.OPEN, reminder_sent_at__isnull=True
     ).select_related("location"):
-        if reminder_moment(offer.deadline) > moment:  # type: ignore[operator]
+        if reminder_moment(offer.deadline) > moment:
             continue
         with transaction.atomic():
             updated = Offer.objects.filter(pk=offer.pk, reminder_sent_at__isnull=True).update(
@@ -328,6 +347,7 @@ def offers_send_reminders(*, now: object = None) -> int:
                 },
                 link=reverse("placement:offer-detail", args=[offer.pk]),
                 dedupe_key=f"offer-reminder:{offer.pk}",
+                at=moment,
             )
             reminded += 1
     return reminded
@@ -360,8 +380,10 @@ def placement_record(
     school_transport: str = "",
     transport_funding: str = "",
     intake_contact: str = "",
+    at: datetime | None = None,
 ) -> Placement:
     """Turn an accepted offer into a placement; from its start date the held place is occupied."""
+    now = at or timezone.now()
     offer = _ensure_can_manage_offer(offer=offer, by=by)
     errors: dict[str, list[str]] = {}
     if transport_funding and transport_funding not in Placement.TransportFunding.values:
@@ -387,16 +409,18 @@ def placement_record(
         transport_funding=transport_funding,
         intake_contact=intake_contact.strip(),
         created_by=by,
+        created_at=now,
     )
-    referral_transition(referral=referral, to=Referral.Status.PLACED, by=by)
-    if start_date <= timezone.localdate():
-        _start(placement=placement, by=by)
+    referral_transition(referral=referral, to=Referral.Status.PLACED, by=by, at=now)
+    if start_date <= timezone.localdate(now):
+        _start(placement=placement, by=by, at=now)
     audit_record(
         user=by,
         action="placement.record",
         referral_id=referral.pk,
         object_type="placement",
         object_id=placement.pk,
+        at=now,
     )
     notify(
         recipients=[*_coordinators_of(referral), referral.referrer],
@@ -409,20 +433,25 @@ def placement_record(
         },
         link=reverse("placement:placement-detail", args=[placement.pk]),
         dedupe_key=f"placement-recorded:{placement.pk}",
+        at=now,
     )
     return placement
 
 
-def _start(*, placement: Placement, by: User | None) -> None:
-    location_occupy_held(location=placement.location, by=by)
+def _start(*, placement: Placement, by: User | None, at: datetime) -> None:
+    location_occupy_held(location=placement.location, by=by, at=at)
     placement.status = Placement.Status.ACTIVE
-    placement.started_at = timezone.now()
+    placement.started_at = at
     placement.save(update_fields=["status", "started_at"])
 
 
-def placements_start_due(*, today: date | None = None) -> int:
-    """Daily job: planned placements whose start date has come occupy their held place."""
-    day = today or timezone.localdate()
+def placements_start_due(*, today: date | None = None, at: datetime | None = None) -> int:
+    """Daily job: planned placements whose start date has come occupy their held place.
+
+    `at` is the moment the job runs (default now), `today` its day (default the day of `at`).
+    """
+    moment = at or timezone.now()
+    day = today or timezone.localdate(moment)
     started = 0
     for placement_id in Placement.objects.filter(
         status=Placement.Status.PLANNED, start_date__lte=day
@@ -436,7 +465,7 @@ def placements_start_due(*, today: date | None = None) -> int:
             )
             if placement is None:
                 continue
-            _start(placement=placement, by=None)
+            _start(placement=placement, by=None, at=moment)
             started += 1
     return started
 
@@ -450,8 +479,10 @@ def placement_end(
     reason: str,
     outflow: str = "",
     note: str = "",
+    at: datetime | None = None,
 ) -> Placement:
     """End a placement and free its place; a re-placement opens a new, linked referral."""
+    now = at or timezone.now()
     errors: dict[str, list[str]] = {}
     if reason not in Placement.EndReason.values:
         errors["reason"] = [_("Kies een reden uit de lijst.")]
@@ -463,7 +494,7 @@ def placement_end(
         errors["note"] = [_("Een toelichting is verplicht bij de reden 'anders'.")]
     if end_date < placement.start_date:
         errors["end_date"] = [_("De einddatum ligt vóór de startdatum.")]
-    if end_date > timezone.localdate():
+    if end_date > timezone.localdate(now):
         errors["end_date"] = [_("De einddatum kan niet in de toekomst liggen.")]
     offer = _ensure_can_manage_offer(offer=placement.offer, by=by)
     if errors:
@@ -476,9 +507,9 @@ def placement_end(
     if placement.status == Placement.Status.ENDED:
         raise Conflict(_("Deze plaatsing is al beëindigd."))
     if placement.status == Placement.Status.ACTIVE:
-        location_free_occupied(location=placement.location, by=by)
+        location_free_occupied(location=placement.location, by=by, at=now)
     else:  # planned: the place was only held
-        location_release_hold(location=placement.location, by=by)
+        location_release_hold(location=placement.location, by=by, at=now)
     referral = Referral.objects.select_for_update().get(pk=placement.referral_id)
     placement.status = Placement.Status.ENDED
     placement.end_date = end_date
@@ -487,7 +518,7 @@ def placement_end(
     placement.end_note = note.strip()
     placement.ended_by = by
     if reason == Placement.EndReason.REPLACEMENT:
-        placement.next_referral = referral_create_replacement(previous=referral, by=by)
+        placement.next_referral = referral_create_replacement(previous=referral, by=by, at=now)
     placement.save(
         update_fields=[
             "status",
@@ -499,13 +530,14 @@ def placement_end(
             "next_referral",
         ]
     )
-    referral_close_after_placement(referral=referral, by=by)
+    referral_close_after_placement(referral=referral, by=by, at=now)
     audit_record(
         user=by,
         action="placement.end",
         referral_id=referral.pk,
         object_type="placement",
         object_id=placement.pk,
+        at=now,
     )
     if placement.next_referral is not None:
         message = _(
@@ -520,6 +552,7 @@ def placement_end(
             message=message,
             link=reverse("referrals:detail", args=[placement.next_referral.pk]),
             dedupe_key=f"placement-replacement:{placement.pk}",
+            at=now,
         )
         notify(
             recipients=_coordinators_of(referral),
@@ -527,6 +560,7 @@ def placement_end(
             message=message,
             link=reverse("placement:placement-detail", args=[placement.pk]),
             dedupe_key=f"placement-replacement:{placement.pk}",
+            at=now,
         )
     return placement
 
@@ -536,7 +570,12 @@ def placement_end(
 
 @transaction.atomic
 def referral_wait(
-    *, referral: Referral, by: User, interim_support: str, ambulant_support: bool = False
+    *,
+    referral: Referral,
+    by: User,
+    interim_support: str,
+    ambulant_support: bool = False,
+    at: datetime | None = None,
 ) -> Referral:
     """No fitting place now: wait, with interim help at home, until one frees up."""
     interim_support = interim_support.strip()
@@ -550,8 +589,8 @@ def referral_wait(
     referral.interim_support = interim_support[:2000]
     referral.ambulant_support = ambulant_support
     referral.save(update_fields=["interim_support", "ambulant_support"])
-    referral_transition(referral=referral, to=Referral.Status.WAITING, by=by)
-    audit_record(user=by, action="referral.wait", referral_id=referral.pk)
+    referral_transition(referral=referral, to=Referral.Status.WAITING, by=by, at=at)
+    audit_record(user=by, action="referral.wait", referral_id=referral.pk, at=at)
     return referral
 
 
@@ -563,7 +602,7 @@ def waiting_list_watch(*, location_id: int) -> int:
         return 0
     notified = 0
     waiting = Referral.objects.filter(
-        status=Referral.Status.WAITING, youth__municipality__region__in=location.regions.all()
+        status=Referral.Status.WAITING, region__in=location.regions.all()
     ).select_related("youth__municipality")
     for referral in waiting:
         candidates = candidates_for_referral(referral=referral)

@@ -278,7 +278,7 @@ class ExplanatoryAnalysis(models.Model):
     explaining_factors = models.TextField(_("verklarende factoren"), blank=True)
     protective_factors = models.TextField(_("beschermende factoren"), blank=True)
     needs = models.TextField(_("behoeften"), blank=True)
-    # Codes of config.codes, kept as JSON lists so that SQLite (make run) works too.
+    # Codes of config.codes as JSON lists (jsonb: `@>` and `?|` serve the matching SQL).
     needed_care_forms = models.JSONField(
         _("benodigde zorgvormen (voorkeursvolgorde)"), default=list, blank=True
     )

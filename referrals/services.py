@@ -7,7 +7,7 @@ audited as refused after the action has rolled back, so the refusal row is kept.
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -270,14 +270,18 @@ def _analysis_values(
     return values
 
 
-def _save_analysis(*, referral: Referral, data: Data, errors: dict[str, list[str]]) -> None:
+def _save_analysis(
+    *, referral: Referral, data: Data, errors: dict[str, list[str]], at: datetime
+) -> None:
     """Write the VA: in place while never submitted, as a new version once it has been."""
     current = referral.current_analysis
     values = _analysis_values(current, data, errors)
     if errors:
         return
     if current is None:
-        analysis = ExplanatoryAnalysis.objects.create(referral=referral, version=1, **values)
+        analysis = ExplanatoryAnalysis.objects.create(
+            referral=referral, version=1, created_at=at, **values
+        )
     elif referral.submitted_at is None:
         for name, value in values.items():
             setattr(current, name, value)
@@ -287,17 +291,28 @@ def _save_analysis(*, referral: Referral, data: Data, errors: dict[str, list[str
         return
     else:
         analysis = ExplanatoryAnalysis.objects.create(
-            referral=referral, version=current.version + 1, **values
+            referral=referral, version=current.version + 1, created_at=at, **values
         )
     referral.current_analysis = analysis
     referral.save(update_fields=["current_analysis", "updated_at"])
 
 
 def _record_event(
-    *, referral: Referral, by: User | None, from_status: str, to_status: str, note: str = ""
+    *,
+    referral: Referral,
+    by: User | None,
+    from_status: str,
+    to_status: str,
+    note: str = "",
+    at: datetime | None = None,
 ) -> ReferralEvent:
     return ReferralEvent.objects.create(
-        referral=referral, by=by, from_status=from_status, to_status=to_status, note=note[:300]
+        referral=referral,
+        by=by,
+        from_status=from_status,
+        to_status=to_status,
+        note=note[:300],
+        at=at or timezone.now(),
     )
 
 
@@ -306,12 +321,14 @@ def _record_event(
 
 @transaction.atomic
 def referral_transition(
-    *, referral: Referral, to: str, by: User | None, note: str = ""
+    *, referral: Referral, to: str, by: User | None, note: str = "", at: datetime | None = None
 ) -> Referral:
     """Move a referral to status `to` if the status machine allows it, else Conflict (409).
 
     For other apps (placement: offered, accepted, placed, waiting, matching). It checks the
     state only: the calling service checks the caller's role and scope and writes its audit.
+    `at` (default now), here and in the actions below, is the moment of the change: the demo
+    history passes past moments, in time order.
     """
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if to not in Status.values:
@@ -321,7 +338,7 @@ def referral_transition(
             _("Een verzoek met status '%(from)s' kan niet naar '%(to)s'.")
             % {"from": Status(referral.status).label, "to": Status(to).label}
         )
-    now = timezone.now()
+    now = at or timezone.now()
     from_status = referral.status
     referral.status = to
     referral.status_changed_at = now
@@ -335,46 +352,57 @@ def referral_transition(
         # The youth may be referred again: release the one-open-referral claim.
         YouthIdentity.objects.filter(pk=referral.youth_id).update(open_bsn="")
     referral.save(update_fields=fields)
-    _record_event(referral=referral, by=by, from_status=from_status, to_status=to, note=note)
+    _record_event(
+        referral=referral, by=by, from_status=from_status, to_status=to, note=note, at=now
+    )
     return referral
 
 
 # --- referrer actions --------------------------------------------------------------------
 
 
-def referral_create(*, by: User, data: Data) -> Referral:
+def referral_create(*, by: User, data: Data, at: datetime | None = None) -> Referral:
     """A referrer starts a draft; incomplete data is fine, only its shape is checked."""
+    now = at or timezone.now()
     with _audited_action(by=by, action="referral.create", referral_id=None):
         if by.role != Role.REFERRER or by.organisation_id is None:
             raise NotFound
         errors: dict[str, list[str]] = {}
         youth = YouthIdentity()
         _apply_youth(youth, data.get("youth") or {}, errors)
-        referral = Referral(referrer=by, organisation_id=by.organisation_id)
+        referral = Referral(
+            referrer=by, organisation_id=by.organisation_id, created_at=now, status_changed_at=now
+        )
         _apply_referral(referral, data, errors)
         if errors:
             raise ValidationFailed(errors)
         youth.save()
         referral.youth = youth
-        referral.code = _next_code(timezone.localdate())
+        referral.code = _next_code(timezone.localdate(now))
         referral.save()
         if data.get("explanatory_analysis") is not None:
-            _save_analysis(referral=referral, data=data["explanatory_analysis"], errors=errors)
+            _save_analysis(
+                referral=referral, data=data["explanatory_analysis"], errors=errors, at=now
+            )
             if errors:
                 raise ValidationFailed(errors)
-        _record_event(referral=referral, by=by, from_status="", to_status=Status.DRAFT)
+        _record_event(referral=referral, by=by, from_status="", to_status=Status.DRAFT, at=now)
         audit_record(
             user=by,
             action="referral.create",
             referral_id=referral.pk,
             object_type="youth_identity",
             object_id=youth.pk,
+            at=now,
         )
         return referral
 
 
-def referral_update(*, referral: Referral, by: User, data: Data) -> Referral:
+def referral_update(
+    *, referral: Referral, by: User, data: Data, at: datetime | None = None
+) -> Referral:
     """The referrer edits a draft, or a referral the coordinator asked a question about."""
+    now = at or timezone.now()
     with _audited_action(by=by, action="referral.update", referral_id=referral.pk):
         referral = _lock_for_referrer(referral=referral, by=by)
         if not referral.is_editable:
@@ -392,7 +420,9 @@ def referral_update(*, referral: Referral, by: User, data: Data) -> Referral:
             youth.save()
         referral.save()
         if data.get("explanatory_analysis") is not None:
-            _save_analysis(referral=referral, data=data["explanatory_analysis"], errors=errors)
+            _save_analysis(
+                referral=referral, data=data["explanatory_analysis"], errors=errors, at=now
+            )
             if errors:
                 raise ValidationFailed(errors)
         audit_record(
@@ -401,15 +431,16 @@ def referral_update(*, referral: Referral, by: User, data: Data) -> Referral:
             referral_id=referral.pk,
             object_type="youth_identity" if data.get("youth") is not None else "referral",
             object_id=youth.pk if data.get("youth") is not None else referral.pk,
+            at=now,
         )
         return referral
 
 
-def submission_problems(*, referral: Referral) -> dict[str, list[str]]:
+def submission_problems(*, referral: Referral, today: date | None = None) -> dict[str, list[str]]:
     """Every reason the referral cannot be submitted yet, by field path (empty: it can)."""
     errors: dict[str, list[str]] = {}
     youth = referral.youth
-    today = timezone.localdate()
+    today = today or timezone.localdate()
 
     def need(path: str, ok: bool, message: str) -> None:
         if not ok:
@@ -506,11 +537,12 @@ def scanned_texts(*, referral: Referral) -> dict[str, str]:
     return texts
 
 
-def referral_submit(*, referral: Referral, by: User) -> Referral:
+def referral_submit(*, referral: Referral, by: User, at: datetime | None = None) -> Referral:
     """Submit a draft (or a revised needs_info referral) to the coordination point.
 
     Every problem is collected and reported at once; nothing is saved on failure.
     """
+    now = at or timezone.now()
     with _audited_action(by=by, action="referral.submit", referral_id=referral.pk):
         referral = _lock_for_referrer(referral=referral, by=by)
         if referral.status not in (Status.DRAFT, Status.NEEDS_INFO):
@@ -519,7 +551,7 @@ def referral_submit(*, referral: Referral, by: User) -> Referral:
             )
         youth = YouthIdentity.objects.select_for_update().get(pk=referral.youth_id)
         referral.youth = youth
-        errors = submission_problems(referral=referral)
+        errors = submission_problems(referral=referral, today=timezone.localdate(now))
         if youth.bsn and "youth.bsn" not in errors:
             other = (
                 YouthIdentity.objects.filter(open_bsn=youth.bsn)
@@ -547,8 +579,8 @@ def referral_submit(*, referral: Referral, by: User) -> Referral:
                 raise ValidationFailed(
                     {"youth.bsn": [_one_open_message(other_code or "?")]}
                 ) from None
-        referral = referral_transition(referral=referral, to=Status.SUBMITTED, by=by)
-        audit_record(user=by, action="referral.submit", referral_id=referral.pk)
+        referral = referral_transition(referral=referral, to=Status.SUBMITTED, by=by, at=now)
+        audit_record(user=by, action="referral.submit", referral_id=referral.pk, at=now)
         return referral
 
 
@@ -561,19 +593,24 @@ def _one_open_message(code: str) -> str:
 # --- coordinator actions -----------------------------------------------------------------
 
 
-def referral_start_matching(*, referral: Referral, by: User) -> Referral:
+def referral_start_matching(
+    *, referral: Referral, by: User, at: datetime | None = None
+) -> Referral:
     with _audited_action(by=by, action="referral.start_matching", referral_id=referral.pk):
         referral = _lock_for_coordinator(referral=referral, by=by)
         if referral.status != Status.SUBMITTED:
             raise Conflict(_("Alleen een ingediend verzoek kan naar matching."))
-        referral = referral_transition(referral=referral, to=Status.MATCHING, by=by)
-        audit_record(user=by, action="referral.start_matching", referral_id=referral.pk)
+        referral = referral_transition(referral=referral, to=Status.MATCHING, by=by, at=at)
+        audit_record(user=by, action="referral.start_matching", referral_id=referral.pk, at=at)
         return referral
 
 
-def referral_request_info(*, referral: Referral, by: User, question: str) -> Referral:
+def referral_request_info(
+    *, referral: Referral, by: User, question: str, at: datetime | None = None
+) -> Referral:
     """Ask the referrer a question; the referral goes back to it until it submits again."""
     question = _text(question)
+    now = at or timezone.now()
     with _audited_action(by=by, action="referral.request_info", referral_id=referral.pk):
         referral = _lock_for_coordinator(referral=referral, by=by)
         if not question:
@@ -583,13 +620,17 @@ def referral_request_info(*, referral: Referral, by: User, question: str) -> Ref
         if referral.status not in (Status.SUBMITTED, Status.MATCHING):
             raise Conflict(_("Een vraag kan alleen bij een ingediend verzoek of in matching."))
         referral.info_question = question
-        referral.info_requested_at = timezone.now()
+        referral.info_requested_at = now
         referral.info_answer = ""
         referral.save(update_fields=["info_question", "info_requested_at", "info_answer"])
         referral = referral_transition(
-            referral=referral, to=Status.NEEDS_INFO, by=by, note=_("vraag aan de verwijzer")
+            referral=referral,
+            to=Status.NEEDS_INFO,
+            by=by,
+            note=_("vraag aan de verwijzer"),
+            at=now,
         )
-        audit_record(user=by, action="referral.request_info", referral_id=referral.pk)
+        audit_record(user=by, action="referral.request_info", referral_id=referral.pk, at=now)
         return referral
 
 
@@ -616,7 +657,9 @@ def referral_mark_expert_table(*, referral: Referral, by: User, note: str) -> Re
         return referral
 
 
-def referral_close(*, referral: Referral, by: User, outcome: str) -> Referral:
+def referral_close(
+    *, referral: Referral, by: User, outcome: str, at: datetime | None = None
+) -> Referral:
     """Close a referral: withdrawn, resolved at home, or placed outside coordination.
 
     The coordinator may use every outcome; the referrer may only withdraw its own.
@@ -642,10 +685,11 @@ def referral_close(*, referral: Referral, by: User, outcome: str) -> Referral:
             to=Status.CLOSED,
             by=by,
             note=str(Referral.CloseOutcome(outcome).label),
+            at=at,
         )
         referral.close_outcome = outcome
         referral.save(update_fields=["close_outcome"])
-        audit_record(user=by, action="referral.close", referral_id=referral.pk)
+        audit_record(user=by, action="referral.close", referral_id=referral.pk, at=at)
         return referral
 
 
@@ -653,19 +697,24 @@ def referral_close(*, referral: Referral, by: User, outcome: str) -> Referral:
 
 
 @transaction.atomic
-def referral_close_after_placement(*, referral: Referral, by: User | None) -> Referral:
+def referral_close_after_placement(
+    *, referral: Referral, by: User | None, at: datetime | None = None
+) -> Referral:
     """The placement has ended: the referral is done (placement's services call this)."""
     return referral_transition(
-        referral=referral, to=Status.CLOSED, by=by, note=_("plaatsing beëindigd")
+        referral=referral, to=Status.CLOSED, by=by, note=_("plaatsing beëindigd"), at=at
     )
 
 
 @transaction.atomic
-def referral_create_replacement(*, previous: Referral, by: User | None) -> Referral:
+def referral_create_replacement(
+    *, previous: Referral, by: User | None, at: datetime | None = None
+) -> Referral:
     """A re-placement: a new draft for the same youth, copied from the previous referral.
 
     The referrer reviews and submits it; the youth identity is copied (one row per referral).
     """
+    now = at or timezone.now()
     previous = Referral.objects.select_related("youth", "current_analysis").get(pk=previous.pk)
     old_youth = previous.youth
     youth = YouthIdentity.objects.create(
@@ -691,11 +740,13 @@ def referral_create_replacement(*, previous: Referral, by: User | None) -> Refer
         if name != "info_answer"
     }
     referral = Referral.objects.create(
-        code=_next_code(timezone.localdate()),
+        code=_next_code(timezone.localdate(now)),
         youth=youth,
         referrer=previous.referrer,
         organisation_id=previous.organisation_id,
         previous_placements=previous.previous_placements + 1,
+        created_at=now,
+        status_changed_at=now,
         **copied,
     )
     analysis = previous.current_analysis
@@ -703,6 +754,7 @@ def referral_create_replacement(*, previous: Referral, by: User | None) -> Refer
         referral.current_analysis = ExplanatoryAnalysis.objects.create(
             referral=referral,
             version=1,
+            created_at=now,
             **{name: getattr(analysis, name) for name in ANALYSIS_FIELDS},
         )
         referral.save(update_fields=["current_analysis"])
@@ -712,6 +764,7 @@ def referral_create_replacement(*, previous: Referral, by: User | None) -> Refer
         from_status="",
         to_status=Status.DRAFT,
         note=_("doorplaatsing na %(code)s") % {"code": previous.code},
+        at=now,
     )
     audit_record(
         user=by,
@@ -719,5 +772,6 @@ def referral_create_replacement(*, previous: Referral, by: User | None) -> Refer
         referral_id=referral.pk,
         object_type="youth_identity",
         object_id=youth.pk,
+        at=now,
     )
     return referral

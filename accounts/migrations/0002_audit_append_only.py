@@ -28,13 +28,11 @@ DROP FUNCTION IF EXISTS accounts_auditentry_append_only();
 
 
 def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+    schema_editor.execute(CREATE)
 
 
 def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+    schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):

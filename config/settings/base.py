@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "capacity",
     "placement",
     "analyses",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,7 @@ TEMPLATES = [
         },
     },
 ]
+
 
 def database(url: str) -> dict[str, Any]:
     """One entry of DATABASES from its URL. PostgreSQL is the only database, everywhere.

@@ -9,7 +9,12 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import Notification
-from accounts.services import notification_emails_send, notify
+from accounts.services import (
+    notification_emails_batched,
+    notification_emails_send,
+    notification_mark_read,
+    notify,
+)
 from accounts.tasks import send_pending_notification_emails
 from config.celery_app import app as celery_app
 from tests.conftest import Cast
@@ -30,6 +35,25 @@ def test_it_stores_and_emails_after_commit(
     assert len(mail.outbox) == 1
     assert "Een aanbieder heeft geantwoord." in mail.outbox[0].body
     assert mail.outbox[0].to == [cast.coordinator.email]
+
+
+def test_a_bulk_load_emails_in_one_job_and_skips_what_was_read(
+    cast: Cast, django_capture_on_commit_callbacks: object
+) -> None:
+    """Inside `notification_emails_batched` (the demo history) one job emails them all after
+    the commit; a notification read in the app before that is not emailed."""
+    capture = django_capture_on_commit_callbacks(execute=True)  # type: ignore[operator]
+    with capture as callbacks, notification_emails_batched():
+        for kind in ("offer.new", "offer.accepted"):
+            notify(recipients=[cast.coordinator], kind=kind, message=kind, link="/x/")
+        notify(recipients=[cast.provider_a], kind="offer.new", message="nieuw", link="/x/")
+        notification_mark_read(user=cast.provider_a)
+    assert len(callbacks) == 1
+    assert sorted(message.body.split("\n")[0] for message in mail.outbox) == [
+        "offer.accepted",
+        "offer.new",
+    ]
+    assert not Notification.objects.filter(recipient=cast.coordinator, emailed_at=None).exists()
 
 
 def test_the_same_key_notifies_once(cast: Cast, django_capture_on_commit_callbacks: object) -> None:

@@ -1,4 +1,4 @@
-"""Fill a fresh PostgreSQL database with a synthetic national history (bench/generator.py)."""
+"""Fill a fresh PostgreSQL database with a synthetic national history (demo/national.py)."""
 
 import argparse
 import json
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bench.generator import generate_national
+from demo.national import generate_national
 
 
 class Command(BaseCommand):

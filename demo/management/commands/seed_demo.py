@@ -7,9 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts import demo as accounts_demo
-from analyses import demo as analyses_demo
-from capacity import demo as capacity_demo
+from demo import history, region
 
 
 class Command(BaseCommand):
@@ -27,15 +25,15 @@ class Command(BaseCommand):
                 "Gebruik --force als u dit echt wilt."
             )
         with transaction.atomic():
-            regions = accounts_demo.seed_regions()
-            organisations = accounts_demo.seed_organisations(regions)
-            users = accounts_demo.seed_users(organisations)
-            locations = capacity_demo.seed_locations(regions)
-        history = analyses_demo.seed_history()
+            regions = region.seed_regions()
+            organisations = region.seed_organisations(regions)
+            users = region.seed_users(organisations)
+        loaded = history.seed_history(regions=regions)
+        reports = f"rapporten in {loaded['ms']} ms" if loaded["loaded"] else "rapporten ongewijzigd"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo geladen: {len(regions)} regio's, {len(organisations)} organisaties, "
-                f"{len(users)} gebruikers, {len(locations)} locaties; "
-                f"{history['referrals']} verzoeken, rapporten in {history['ms']} ms."
+                f"{len(users)} gebruikers, {loaded['locations']} locaties; "
+                f"{loaded['referrals']} verzoeken, {reports}."
             )
         )

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """Demo and scale data: the demo region (`seed_demo`) and the national benchmark history
+    (`generate_national`). Writes nothing at import or start-up."""
+
+    name = "demo"
+    verbose_name = "Demo"
