@@ -59,8 +59,8 @@ class LocationSerializer(serializers.ModelSerializer[Location]):
         read_only_fields = fields
 
     def get_regions(self, location: Location) -> list[str]:
-        # The codes read with the location (PATCH on PostgreSQL), else its prefetched regions
-        # (lists) or, for one location on SQLite, one query.
+        # The codes read with the location (the PATCH's locked read), else its prefetched
+        # regions.
         codes = getattr(location, "region_codes", None)
         if codes is None:
             codes = [region.code for region in location.regions.all()]

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -78,10 +77,7 @@ class LocationFilters:
         if self.care_form:
             queryset = queryset.filter(care_form=self.care_form)
         if self.expertise:
-            if connection.features.supports_json_field_contains:
-                queryset = queryset.filter(expertise__contains=[self.expertise])
-            else:  # SQLite (the local demo): match the quoted code in the JSON text
-                queryset = queryset.filter(expertise__icontains=f'"{self.expertise}"')
+            queryset = queryset.filter(expertise__contains=[self.expertise])
         if self.age is not None:
             queryset = queryset.filter(age_min__lte=self.age, age_max__gte=self.age)
         if self.region is not None:

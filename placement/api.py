@@ -19,12 +19,11 @@ from placement.models import Offer, Placement
 from placement.selectors import (
     Candidate,
     accepted_youth_identity_for,
-    candidates_for_referral,
+    candidates_for_user,
     offer_for_user,
     offers_for_user,
     placement_for_user,
     placements_for_user,
-    referral_for_matching,
 )
 from referrals.models import Referral
 from referrals.selectors import referral_for_user
@@ -362,9 +361,10 @@ class CandidatesView(APIView):
         responses={200: CandidateSerializer(many=True)},
     )
     def get(self, request: Request, referral_id: int) -> Response:
-        referral = referral_for_matching(user=_user(request), pk=referral_id)
         include_excluded = request.query_params.get("include_excluded") in ("1", "true", "yes")
-        result = candidates_for_referral(referral=referral, include_excluded=include_excluded)
+        result = candidates_for_user(
+            user=_user(request), referral_id=referral_id, include_excluded=include_excluded
+        )
         rows: list[dict[str, Any]] = [
             {**_candidate_row(c), "score": c.score, "reasons": c.assessment.reasons}
             for c in result.candidates

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from capacity.forms import UtrechtFormMixin
 from config.codes import RefusalReason
+from config.widgets import DateInput
 from placement.models import Placement
 
 PROVIDER_REASONS = [(r.value, r.label) for r in RefusalReason if r != RefusalReason.NO_RESPONSE]
@@ -43,9 +44,7 @@ class WaitForm(UtrechtFormMixin, forms.Form):
 
 
 class PlaceForm(UtrechtFormMixin, forms.Form):
-    start_date = forms.DateField(
-        label=_("Startdatum"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("Startdatum"), widget=DateInput())
     school_name = forms.CharField(label=_("School tijdens de plaatsing"), required=False)
     school_handover = forms.CharField(
         label=_("Overdracht naar de school"),
@@ -62,9 +61,7 @@ class PlaceForm(UtrechtFormMixin, forms.Form):
 
 
 class EndForm(UtrechtFormMixin, forms.Form):
-    end_date = forms.DateField(
-        label=_("Einddatum"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    end_date = forms.DateField(label=_("Einddatum"), widget=DateInput())
     reason = forms.ChoiceField(label=_("Reden"), choices=Placement.EndReason.choices)
     outflow = forms.ChoiceField(
         label=_("Uitstroom naar (bij geplande uitstroom)"),

@@ -1,39 +1,26 @@
 """Reads of placement: candidates for a referral, and offers/placements scoped per user."""
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
 from django.db.models import (
-    BooleanField,
-    Count,
-    F,
-    FloatField,
-    Func,
-    OuterRef,
-    Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Municipality, Role, User
+from accounts.models import Role, User
 from accounts.selectors import regions_for_user
 from accounts.services import audit_record
 from capacity.models import Location
-from config.codes import CareForm
 from config.errors import Conflict, NotFound
 from placement.matching import Assessment, LocationFacts, Need, assess, rank
 from placement.models import Offer, Placement
-from referrals.models import Referral, YouthIdentity, age_on
-from referrals.selectors import referral_for_user
+from referrals.models import Referral, YouthIdentity
 
 ANSWERED = [Offer.Status.ACCEPTED, Offer.Status.REFUSED, Offer.Status.EXPIRED]
 
@@ -64,7 +51,7 @@ class Candidate:
 
 @dataclass
 class CandidateList:
-    referral: Referral
+    referral_id: int
     need: Need
     candidates: list[Candidate]  # fitting, best first; the first is the proposal
     excluded: list[Candidate]  # only filled when asked for
@@ -75,38 +62,6 @@ class CandidateList:
         return self.candidates[0] if self.candidates else None
 
 
-def _matchable_youth(referral: Referral) -> tuple[date, Municipality]:
-    """Birth date and home municipality: present on every referral past submission."""
-    youth = referral.youth
-    if youth.birth_date is None or youth.municipality is None:
-        raise Conflict(_("Het verzoek mist de geboortedatum of de woongemeente."))
-    return youth.birth_date, youth.municipality
-
-
-def need_for_referral(*, referral: Referral, excluded_providers: frozenset[int]) -> Need:
-    """The coded need of the referral's current explanatory analysis (no identity leaves)."""
-    analysis = referral.current_analysis
-    youth = referral.youth
-    birth_date, municipality = _matchable_youth(referral)
-    start = referral.requested_start or timezone.localdate()
-    return Need(
-        care_forms=list(analysis.needed_care_forms if analysis else []),
-        expertise=list(analysis.needed_expertise if analysis else []),
-        risk_flags=list(analysis.risk_flags if analysis else []),
-        intensity=(analysis.intensity or "") if analysis else "",
-        secured=bool(
-            analysis
-            and (analysis.secured_required or CareForm.SECURED in analysis.needed_care_forms)
-        ),
-        age=age_on(birth_date, start),
-        gender=youth.gender,
-        home_latitude=municipality.latitude,
-        home_longitude=municipality.longitude,
-        attends_school=bool(referral.school_attending),
-        excluded_providers=excluded_providers,
-    )
-
-
 def turning_18_within(*, birth_date: date, start: date, days: int) -> bool:
     """True when the youth turns 18 before `days` after the requested start."""
     try:
@@ -114,73 +69,6 @@ def turning_18_within(*, birth_date: date, start: date, days: int) -> bool:
     except ValueError:  # born on 29 February
         eighteenth = birth_date.replace(year=birth_date.year + 18, day=28)
     return eighteenth <= start + timedelta(days=days)
-
-
-def _locations(*, referral: Referral, need: Need, fitting_only: bool) -> QuerySet[Location]:
-    """Active locations contracted by the youth's region.
-
-    With `fitting_only` (the SQLite demo; PostgreSQL reads the fitting ones with
-    `FITTING_LOCATIONS_SQL`) the hard conditions of `matching.exclusions` that SQLite can test
-    are applied in SQL as well; Python still checks each location.
-    The conditions go in one `filter()`: every chained call copies the query."""
-    region_id = _matchable_youth(referral)[1].region_id
-    locations = Location.objects.order_by("id")
-    postgresql = connections[locations.db].vendor == "postgresql"
-    conditions: list[Q | Func] = [Q(is_active=True)]
-    if postgresql:
-        # `id = ANY(ARRAY(…))`: the planner starts from the region's few hundred locations
-        # (primary key lookups) instead of scanning the whole country's and joining after.
-        in_region = Location.regions.through.objects.filter(region_id=region_id)
-        conditions.append(
-            Func(
-                F("pk"),
-                ArraySubquery(in_region.values("location_id")),
-                arg_joiner=" = ANY(",
-                template="%(expressions)s)",
-                output_field=BooleanField(),
-            )
-        )
-    else:
-        conditions.append(Q(regions=region_id))
-    if fitting_only:
-        conditions.append(
-            Q(
-                care_form__in=list(need.care_forms),
-                age_min__lte=need.age,
-                age_max__gte=need.age,
-                secured=need.secured,
-                free_places__gte=1,
-            )
-        )
-        if need.gender != "f":
-            conditions.append(~Q(gender=Location.GenderServed.GIRLS))
-        if need.gender != "m":
-            conditions.append(~Q(gender=Location.GenderServed.BOYS))
-        if need.excluded_providers:
-            conditions.append(~Q(provider_id__in=need.excluded_providers))
-    return locations.filter(*conditions)
-
-
-def acceptance_rate(*, care_forms: list[str], since: datetime) -> Subquery:
-    """Of the location's provider: the share accepted of its answered offers since `since` for
-    one of `care_forms` (similar requests); NULL when there are none. One index-only range
-    scan per location (`offer_acceptance`), inside the location query: no extra round trip."""
-    similar = Offer.objects.filter(
-        provider_id=OuterRef("provider_id"),
-        care_form__in=care_forms,
-        sent_at__gte=since,
-        status__in=ANSWERED,
-    )
-    rate = (
-        similar.order_by()
-        .values("provider_id")
-        .annotate(
-            rate=Cast(Count("pk", filter=Q(status=Offer.Status.ACCEPTED)), FloatField())
-            / Cast(Count("pk"), FloatField())
-        )
-        .values("rate")
-    )
-    return Subquery(rate, output_field=FloatField())
 
 
 FACT_FIELDS = tuple(f for f in LocationFacts.__dataclass_fields__ if f != "acceptance_rate")
@@ -202,83 +90,158 @@ def _shown(row: dict[str, Any]) -> CandidateLocation:
     )
 
 
-# The fitting locations of a region with their provider's acceptance rate, on PostgreSQL: the
-# same conditions as `_locations(fitting_only=True)` plus the expertise and contra-indications
-# (jsonb `@>` and `?|`), and the same rate as `acceptance_rate`, computed once per provider
-# (LATERAL: one range of index `offer_acceptance` each) instead of once per location — a region
-# offers ~190 fitting locations of ~50 providers. Written out because this is the hottest read
-# of the application: the ORM spent longer composing this query than PostgreSQL spent running
-# it (5 ms against 3.5 ms per request, measured at 5,000 referrals). `test_candidates_sql`
-# proves it keeps exactly the locations Python finds fitting, with the same scores.
-FITTING_LOCATIONS_SQL = """
-WITH fit AS MATERIALIZED (
+# Matching in one statement, one round trip: the referral's coded need (`need`: the current
+# analysis, the youth's age at the requested start, gender and home, the providers that
+# already refused or let an offer expire), and the active locations of the youth's region
+# with their provider's acceptance rate. With `fitting_only` only the locations that pass the
+# hard conditions of `matching.exclusions` (jsonb `?`, `@>` and `?|` for care form, expertise
+# and contra-indications); Python checks them again and explains. The rate is the share
+# accepted of the provider's answered offers of 12 months for one of the requested care
+# forms, once per provider (LATERAL: one range of index `offer_acceptance` each). The need
+# rides on the first row only (as JSON); without a fitting location there is one row without
+# location; outside `{scope}` there is none. Written out because this is the hottest read of
+# the application; `test_candidates_sql` generates locations that fail each condition in
+# turn and proves the SQL keeps exactly those Python finds fitting.
+CANDIDATES_SQL = """
+WITH need AS MATERIALIZED (
+    SELECT r.id, r.requested_start, r.school_attending, y.birth_date, y.gender,
+           m.region_id, m.latitude, m.longitude,
+           COALESCE(a.needed_care_forms, '[]'::jsonb) AS care_forms,
+           COALESCE(a.needed_expertise, '[]'::jsonb) AS expertise,
+           COALESCE(a.risk_flags, '[]'::jsonb) AS risk_flags,
+           COALESCE(a.intensity, '') AS intensity,
+           COALESCE(a.secured_required OR a.needed_care_forms ? 'secured', false) AS secured,
+           ARRAY(SELECT DISTINCT o.provider_id FROM placement_offer o
+                  WHERE o.referral_id = r.id AND o.status = ANY(%(refused)s::varchar[]))
+           AS refusers,
+           s.start
+      FROM referrals_referral r
+      JOIN referrals_youthidentity y ON y.id = r.youth_id
+      LEFT JOIN accounts_municipality m ON m.id = y.municipality_id
+      LEFT JOIN referrals_explanatoryanalysis a ON a.id = r.current_analysis_id
+     CROSS JOIN LATERAL (SELECT COALESCE(r.requested_start, %(today)s::date) AS start) s
+     WHERE r.id = %(referral)s {scope}
+), facts AS MATERIALIZED (
+    -- age_on() of referrals.models, in SQL: whole years at the requested start
+    SELECT n.*,
+           extract(year FROM n.start)::int - extract(year FROM n.birth_date)::int
+           - CASE WHEN (extract(month FROM n.start), extract(day FROM n.start))
+                     < (extract(month FROM n.birth_date), extract(day FROM n.birth_date))
+                  THEN 1 ELSE 0 END AS age,
+           ARRAY(SELECT jsonb_array_elements_text(n.care_forms))::varchar[] AS care_form_list,
+           ARRAY(SELECT jsonb_array_elements_text(n.risk_flags)) AS risk_flag_list
+      FROM need n
+), fit AS MATERIALIZED (
     SELECT l.id, l.provider_id, l.care_form, l.expertise, l.contra_indications, l.age_min,
            l.age_max, l.gender, l.secured, l.intensity, l.school_on_site, l.latitude,
            l.longitude, l.free_places, l.last_confirmed_at, l.name, l.municipality_id
       FROM capacity_location l
-     WHERE l.id = ANY(ARRAY(SELECT r.location_id FROM capacity_location_regions r
-                             WHERE r.region_id = %(region)s))
+     CROSS JOIN facts f
+     WHERE l.id = ANY(ARRAY(SELECT lr.location_id FROM capacity_location_regions lr
+                             WHERE lr.region_id = (SELECT region_id FROM facts)))
        AND l.is_active
-       AND l.care_form = ANY(%(care_forms)s::varchar[])
-       AND l.age_min <= %(age)s AND l.age_max >= %(age)s
-       AND l.secured = %(secured)s
-       AND l.free_places >= 1
-       AND l.gender <> ALL(%(genders_not_served)s::varchar[])
-       AND l.expertise @> %(expertise)s::jsonb
-       AND NOT (l.contra_indications ?| %(risk_flags)s::text[])
-       AND l.provider_id <> ALL(%(excluded_providers)s::bigint[])
+       AND (NOT %(fitting_only)s OR (
+               f.care_forms ? l.care_form
+           AND l.age_min <= f.age AND l.age_max >= f.age
+           AND l.secured = f.secured
+           AND l.free_places >= 1
+           AND NOT (l.gender = 'girls' AND f.gender <> 'f')
+           AND NOT (l.gender = 'boys' AND f.gender <> 'm')
+           AND l.expertise @> f.expertise
+           AND NOT (l.contra_indications ?| f.risk_flag_list)
+           AND l.provider_id <> ALL(f.refusers)))
 ), rates AS MATERIALIZED (
     SELECT providers.provider_id, answered.rate
       FROM (SELECT DISTINCT provider_id FROM fit) providers
+     CROSS JOIN facts f
      CROSS JOIN LATERAL (
         SELECT count(*) FILTER (WHERE o.status = %(accepted)s)::float8
                / NULLIF(count(*), 0)::float8 AS rate
           FROM placement_offer o
          WHERE o.provider_id = providers.provider_id
-           AND o.care_form = ANY(%(care_forms)s::varchar[])
+           AND o.care_form = ANY(f.care_form_list)
            AND o.sent_at >= %(since)s
            AND o.status = ANY(%(answered)s::varchar[])
      ) answered
+), shown AS (
+    SELECT fit.*, p.name AS provider_name, lm.name AS municipality_name, rates.rate
+      FROM fit
+      JOIN accounts_organisation p ON p.id = fit.provider_id
+      JOIN accounts_municipality lm ON lm.id = fit.municipality_id
+      JOIN rates ON rates.provider_id = fit.provider_id
 )
-SELECT fit.id, fit.provider_id, fit.care_form, fit.expertise, fit.contra_indications,
-       fit.age_min, fit.age_max, fit.gender, fit.secured, fit.intensity, fit.school_on_site,
-       fit.latitude, fit.longitude, fit.free_places, fit.last_confirmed_at AT TIME ZONE 'UTC',
-       fit.name, p.name,
-       m.name, rates.rate
-  FROM fit
-  JOIN accounts_organisation p ON p.id = fit.provider_id
-  JOIN accounts_municipality m ON m.id = fit.municipality_id
-  JOIN rates ON rates.provider_id = fit.provider_id
- ORDER BY fit.id
+SELECT CASE WHEN row_number() OVER (ORDER BY shown.id) = 1
+            THEN json_build_object(
+                'birth_date', f.birth_date, 'gender', f.gender, 'start', f.start,
+                'latitude', f.latitude, 'longitude', f.longitude,
+                'school_attending', f.school_attending, 'care_forms', f.care_forms,
+                'expertise', f.expertise, 'risk_flags', f.risk_flags,
+                'intensity', f.intensity, 'secured', f.secured, 'age', f.age,
+                'refusers', f.refusers)::text END,
+       shown.id, shown.provider_id, shown.care_form, shown.expertise,
+       shown.contra_indications, shown.age_min, shown.age_max, shown.gender, shown.secured,
+       shown.intensity, shown.school_on_site, shown.latitude, shown.longitude,
+       shown.free_places, shown.last_confirmed_at AT TIME ZONE 'UTC', shown.name,
+       shown.provider_name, shown.municipality_name, shown.rate
+  FROM facts f
+  LEFT JOIN shown ON true
+ ORDER BY shown.id
 """
-ROW_FIELDS = (*FACT_FIELDS, *SHOWN_FIELDS, "rate")
+ROW_FIELDS = ("need", *FACT_FIELDS, *SHOWN_FIELDS, "rate")
+REFUSED = [Offer.Status.REFUSED.value, Offer.Status.EXPIRED.value]
 
 
-def _fitting_rows_postgresql(
-    *, region_id: int, need: Need, since: datetime
-) -> list[dict[str, Any]]:
-    not_served = []
-    if need.gender != "f":
-        not_served.append(Location.GenderServed.GIRLS.value)
-    if need.gender != "m":
-        not_served.append(Location.GenderServed.BOYS.value)
+def _need(facts: dict[str, Any]) -> Need:
+    """The coded need as the statement derived it (no identity leaves matching)."""
+    if facts["birth_date"] is None or facts["latitude"] is None:
+        raise Conflict(_("Het verzoek mist de geboortedatum of de woongemeente."))
+    return Need(
+        care_forms=facts["care_forms"],
+        expertise=facts["expertise"],
+        risk_flags=facts["risk_flags"],
+        intensity=facts["intensity"],
+        secured=facts["secured"],
+        age=facts["age"],
+        gender=facts["gender"],
+        home_latitude=facts["latitude"],
+        home_longitude=facts["longitude"],
+        attends_school=bool(facts["school_attending"]),
+        excluded_providers=frozenset(facts["refusers"]),
+    )
+
+
+def _matching_rows(
+    *, referral_id: int, scope: User | None, since: datetime, fitting_only: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """The need and the location rows of one referral; None when it is not in `scope` (the
+    regions of a coordinator; None: every referral, for callers that hold it already)."""
     params: dict[str, Any] = {
-        "region": region_id,
-        "care_forms": list(need.care_forms),
-        "age": need.age,
-        "secured": need.secured,
-        "genders_not_served": not_served,
-        "expertise": json.dumps(list(need.expertise)),
-        "risk_flags": list(need.risk_flags),
-        "excluded_providers": sorted(need.excluded_providers),
+        "referral": referral_id,
+        "refused": REFUSED,
+        "today": timezone.localdate(),
+        "fitting_only": fitting_only,
         "since": since,
         "accepted": Offer.Status.ACCEPTED.value,
         "answered": [status.value for status in ANSWERED],
     }
+    scope_sql = ""
+    if scope is not None:
+        # referrals_for_user's scope of a coordinator: past draft, in one of its regions
+        regions, region_params = regions_for_user(user=scope).values("id").query.sql_with_params()
+        names = [f"scope_{index}" for index in range(len(region_params))]
+        regions = regions % tuple(f"%({name})s" for name in names)
+        scope_sql = f"AND r.status <> 'draft' AND r.region_id IN ({regions})"
+        params.update(zip(names, region_params, strict=True))
     with connections[Location.objects.db].cursor() as cursor:
-        cursor.execute(FITTING_LOCATIONS_SQL, params)
+        cursor.execute(CANDIDATES_SQL.format(scope=scope_sql), params)
         rows = [dict(zip(ROW_FIELDS, values, strict=True)) for values in cursor.fetchall()]
-    for row in rows:  # Django reads jsonb as text and leaves decoding to JSONField
+    if not rows:
+        return None
+    facts = json.loads(rows[0]["need"])
+    facts["birth_date"] = facts["birth_date"] and date.fromisoformat(facts["birth_date"])
+    facts["start"] = date.fromisoformat(facts["start"])
+    locations = [row for row in rows if row["id"] is not None]
+    for row in locations:  # Django reads jsonb as text and leaves decoding to JSONField
         for name in ("expertise", "contra_indications"):
             if isinstance(row[name], str):
                 row[name] = json.loads(row[name])
@@ -286,94 +249,21 @@ def _fitting_rows_postgresql(
         # Python (2.5 ms for a region's ~190 locations).
         if row["last_confirmed_at"] is not None:
             row["last_confirmed_at"] = row["last_confirmed_at"].replace(tzinfo=UTC)
-    return rows
+    return facts, locations
 
 
-def _refusers(referral: int | OuterRef) -> QuerySet[Offer, int]:
-    """The providers that refused the referral or let its offer expire: never asked again."""
-    return (
-        Offer.objects.filter(
-            Q(referral=referral), status__in=[Offer.Status.REFUSED, Offer.Status.EXPIRED]
-        )
-        .order_by()
-        .values_list("provider_id", flat=True)
-    )
-
-
-MATCHING_RELATED = ("current_analysis", "youth__municipality")
-# What `need_for_referral` and `candidates_for_referral` read, and nothing else.
-MATCHING_FIELDS = (
-    "status",
-    "requested_start",
-    "school_attending",
-    "youth__birth_date",
-    "youth__gender",
-    "youth__municipality__latitude",
-    "youth__municipality__longitude",
-    "youth__municipality__region_id",
-    "current_analysis__needed_care_forms",
-    "current_analysis__needed_expertise",
-    "current_analysis__risk_flags",
-    "current_analysis__intensity",
-    "current_analysis__secured_required",
-)
-
-
-def referral_for_matching(*, user: User, pk: object) -> Referral:
-    """A referral in the coordinator's scope with what matching reads, in one query: the
-    current analysis, the youth's birth date, gender and home (used, never shown) and, on
-    PostgreSQL, the providers that already refused. `candidates_for_referral` then needs only
-    its location query."""
-    annotations = None
-    if connections[Referral.objects.db].vendor == "postgresql":
-        annotations = {"refusers": ArraySubquery(_refusers(OuterRef("pk")))}
-    return referral_for_user(
-        user=user,
-        pk=pk,
-        related=MATCHING_RELATED,
-        annotations=annotations,
-        only=MATCHING_FIELDS,
-    )
-
-
-def candidates_for_referral(*, referral: Referral, include_excluded: bool = False) -> CandidateList:
-    """Rank the locations for a referral in a fixed number of queries, whatever the number of
-    locations: the locations with their provider's acceptance rate, the hard conditions
-    filtered in SQL unless the excluded are asked for. A referral from `referral_for_matching`
-    brings its youth and refusing providers along; otherwise one query more reads them (two
-    off PostgreSQL)."""
-    read_with_referral = getattr(referral, "refusers", None)
-    if read_with_referral is not None and Referral.youth.is_cached(referral):
-        excluded_providers = frozenset(read_with_referral)  # referral_for_matching read them
-    else:
-        refusers = _refusers(referral.pk)
-        youths = YouthIdentity.objects.select_related("municipality")
-        youth: YouthIdentity
-        if connections[youths.db].vendor == "postgresql":  # one round trip for both
-            youth = annotated = youths.annotate(refusers=ArraySubquery(refusers)).get(
-                pk=referral.youth_id
-            )
-            excluded_providers = frozenset(annotated.refusers)
-        else:
-            youth = youths.get(pk=referral.youth_id)
-            excluded_providers = frozenset(refusers)
-        if not Referral.youth.is_cached(referral):
-            referral.youth = youth
-    need = need_for_referral(referral=referral, excluded_providers=excluded_providers)
+def _rank(*, referral_id: int, scope: User | None, include_excluded: bool) -> CandidateList | None:
     now = timezone.now()
-    since = now - timedelta(days=365)
-    rows: Iterable[dict[str, Any]]
-    if not include_excluded and connections[Location.objects.db].vendor == "postgresql":
-        rows = _fitting_rows_postgresql(
-            region_id=_matchable_youth(referral)[1].region_id, need=need, since=since
-        )
-    else:
-        locations = _locations(referral=referral, need=need, fitting_only=not include_excluded)
-        rows = locations.values(
-            *FACT_FIELDS,
-            *SHOWN_FIELDS,
-            rate=acceptance_rate(care_forms=list(need.care_forms), since=since),
-        )
+    read = _matching_rows(
+        referral_id=referral_id,
+        scope=scope,
+        since=now - timedelta(days=365),
+        fitting_only=not include_excluded,
+    )
+    if read is None:
+        return None
+    facts, rows = read
+    need = _need(facts)
     fitting: list[Candidate] = []
     excluded: list[Candidate] = []
     for row in rows:
@@ -393,16 +283,44 @@ def candidates_for_referral(*, referral: Referral, include_excluded: bool = Fals
     by_id = {candidate.location.pk: candidate for candidate in fitting}
     ordered = [by_id[a.location_id] for a in rank(c.assessment for c in fitting)]
     return CandidateList(
-        referral=referral,
+        referral_id=referral_id,
         need=need,
         candidates=ordered,
         excluded=excluded,
         turning_18_soon=turning_18_within(
-            birth_date=_matchable_youth(referral)[0],
-            start=referral.requested_start or timezone.localdate(),
+            birth_date=facts["birth_date"],
+            start=facts["start"],
             days=settings.TURNING_18_WINDOW_DAYS,
         ),
     )
+
+
+def candidates_for_referral(*, referral: Referral, include_excluded: bool = False) -> CandidateList:
+    """Rank the locations for a referral the caller already holds, in one query whatever the
+    number of locations; the hard conditions are filtered in SQL unless the excluded are
+    asked for."""
+    result = _rank(referral_id=referral.pk, scope=None, include_excluded=include_excluded)
+    if result is None:  # the referral was deleted under the caller's feet
+        raise NotFound
+    return result
+
+
+def candidates_for_user(
+    *, user: User, referral_id: object, include_excluded: bool = False
+) -> CandidateList:
+    """The same for a referral in a coordinator's scope, found and ranked in one round trip;
+    outside the scope the refusal is audited and NotFound raised (as `referral_for_user`)."""
+    try:
+        pk = int(str(referral_id))
+    except ValueError:
+        raise NotFound from None
+    result = None
+    if user.is_active and user.role == Role.COORDINATOR and user.organisation_id is not None:
+        result = _rank(referral_id=pk, scope=user, include_excluded=include_excluded)
+    if result is None:
+        audit_record(user=user, action="referral.read", referral_id=pk, allowed=False)
+        raise NotFound
+    return result
 
 
 def offers_for_user(*, user: User) -> QuerySet[Offer]:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
 from config.codes import CareForm, Expertise, Gender, Intensity, LegalStatus, RiskFlag
+from config.widgets import DateInput
 from referrals.models import Referral, YouthIdentity
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
@@ -55,9 +56,7 @@ class YouthForm(StepForm):
     given_name = forms.CharField(label=_("Voornaam"), required=False, max_length=100)
     family_name = forms.CharField(label=_("Achternaam"), required=False, max_length=100)
     bsn = forms.CharField(label=_("BSN"), required=False, max_length=11)
-    birth_date = forms.DateField(
-        label=_("Geboortedatum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput())
     gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[*BLANK, *Gender.choices])
     postcode = forms.CharField(label=_("Postcode"), required=False, max_length=7)
     municipality = forms.ChoiceField(label=_("Woongemeente"), required=False)
@@ -130,7 +129,7 @@ class SituationForm(StepForm):
     requested_start = forms.DateField(
         label=_("Gewenste startdatum"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     paths = {
@@ -213,9 +212,7 @@ class AnalysisForm(StepForm):
     secured_required = forms.BooleanField(label=_("Gesloten plaatsing nodig"), required=False)
     author_name = forms.CharField(label=_("Auteur"), required=False, max_length=200)
     author_role = forms.CharField(label=_("Functie van de auteur"), required=False, max_length=200)
-    completed_on = forms.DateField(
-        label=_("Datum afgerond"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    completed_on = forms.DateField(label=_("Datum afgerond"), required=False, widget=DateInput())
     shared_with_family = forms.BooleanField(label=_("Besproken met het gezin"), required=False)
 
     FIELDS = (

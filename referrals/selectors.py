@@ -4,9 +4,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import connections
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import QuerySet
 
 from accounts.models import Role, User
 from accounts.selectors import regions_for_user
@@ -99,22 +98,17 @@ def intake_for_coordinator(*, user: User) -> QuerySet[Referral]:
 # A board row: id, code, status, status_changed_at, and how many referrals its column holds.
 BoardRow = tuple[int, str, str, datetime, int]
 
-# The board on PostgreSQL: per region of the coordinator's organisation and per column, the
-# oldest cards walked in index order (`referral_region`: region, status, status_changed_at),
-# so a region's thousand open referrals are counted from the index and only the shown cards
-# are read; the window over all of them (the ORM query below) read and sorted every row.
-# The scope is `referrals_for_user`'s for a coordinator (every status here is past draft);
-# `test_board_sql` proves both give the same rows for every role.
+# The board: per region in the coordinator's scope and per column, the oldest cards walked in
+# index order (`referral_region`: region, status, status_changed_at), so a region's thousand
+# open referrals are counted from the index and only the shown cards are read. The regions
+# are `regions_for_user`'s, as in `referrals_for_user` (every status here is past draft).
 BOARD_SQL = """
-WITH scope AS MATERIALIZED (
-    SELECT g.region_id FROM accounts_organisation_regions g
-     WHERE g.organisation_id = %(organisation)s
-), columns AS MATERIALIZED (
+WITH scope AS MATERIALIZED ({regions}), columns AS MATERIALIZED (
     SELECT s.status,
            (SELECT count(*) FROM referrals_referral r
-             WHERE r.region_id IN (SELECT region_id FROM scope) AND r.status = s.status)
+             WHERE r.region_id IN (SELECT id FROM scope) AND r.status = s.status)
            AS in_column
-      FROM unnest(%(statuses)s::varchar[]) AS s(status)
+      FROM unnest(%s::varchar[]) AS s(status)
 ), cards AS (
     SELECT c.id, c.code, c.status, c.status_changed_at,
            row_number() OVER (PARTITION BY c.status ORDER BY c.status_changed_at, c.id)
@@ -123,13 +117,13 @@ WITH scope AS MATERIALIZED (
      CROSS JOIN columns s
      CROSS JOIN LATERAL (
            SELECT r.id, r.code, r.status, r.status_changed_at FROM referrals_referral r
-            WHERE r.region_id = g.region_id AND r.status = s.status
+            WHERE r.region_id = g.id AND r.status = s.status
             ORDER BY r.status_changed_at, r.id
-            LIMIT %(per_column)s) c
+            LIMIT %s) c
 )
 SELECT cards.id, cards.code, cards.status, cards.status_changed_at, columns.in_column
   FROM cards JOIN columns ON columns.status = cards.status
- WHERE cards.position <= %(per_column)s
+ WHERE cards.position <= %s
  ORDER BY cards.status_changed_at, cards.id
 """
 
@@ -137,38 +131,13 @@ SELECT cards.id, cards.code, cards.status, cards.status_changed_at, columns.in_c
 def board_rows(*, user: User, statuses: Sequence[str], per_column: int) -> list[BoardRow]:
     """The coordinator's board: the `per_column` oldest referrals of each status (by
     status_changed_at, then id) with each column's count, in one query whatever the numbers.
-    Rows come oldest first; a column without referrals has none."""
-    referrals = referrals_for_user(user=user).filter(status__in=statuses)
-    if connections[referrals.db].vendor != "postgresql" or user.role != Role.COORDINATOR:
-        return _board_rows_orm(referrals, per_column)
-    if not user.is_active or user.organisation_id is None:
+    Rows come oldest first; a column without referrals has none; no one else has a board."""
+    if user.role != Role.COORDINATOR or not user.is_active or user.organisation_id is None:
         return []
+    regions, params = regions_for_user(user=user).values("id").query.sql_with_params()
     past_draft = [status for status in statuses if status != Referral.Status.DRAFT]
-    with connections[referrals.db].cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
-            BOARD_SQL,
-            {
-                "organisation": user.organisation_id,
-                "statuses": past_draft,  # a coordinator never sees a draft
-                "per_column": per_column,
-            },
+            BOARD_SQL.format(regions=regions), [*params, past_draft, per_column, per_column]
         )
         return [tuple(row) for row in cursor.fetchall()]
-
-
-def _board_rows_orm(referrals: QuerySet[Referral], per_column: int) -> list[BoardRow]:
-    """The same for the SQLite demo (and any other scope): two windows over the columns."""
-    cards = (
-        referrals.annotate(
-            position=Window(
-                RowNumber(),
-                partition_by=[F("status")],
-                order_by=[F("status_changed_at").asc(), F("id").asc()],
-            ),
-            in_column=Window(Count("id"), partition_by=[F("status")]),
-        )
-        .filter(position__lte=per_column)
-        .order_by("status_changed_at", "id")
-        .values_list("id", "code", "status", "status_changed_at", "in_column")
-    )
-    return list(cards)

@@ -2,8 +2,10 @@
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Municipality, Organisation, Region, Role, User
@@ -41,6 +43,14 @@ class Cast:
             "analyst": self.analyst,
             "admin": self.admin,
         }
+
+
+def local_midday_days_ago(days: int) -> datetime:
+    """Noon of the local day `days` days before today: a moment whose day count does not
+    depend on the time of day the test runs (a change of summer time in between, or a run
+    just before midnight, moves `now - timedelta(days=…)` to another local day)."""
+    day = timezone.localdate() - timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 @pytest.fixture

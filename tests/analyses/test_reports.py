@@ -22,7 +22,7 @@ from analyses.services import reports_rebuild
 from capacity.models import Location
 from placement.models import Offer, Placement
 from referrals.models import Referral, ReferralEvent
-from tests.conftest import Cast
+from tests.conftest import Cast, local_midday_days_ago
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def data(
     )
     r3 = make_referral(status=Referral.Status.WAITING)
     ReferralEvent.objects.create(
-        referral=r3, at=now - timedelta(days=70), from_status="draft", to_status="submitted"
+        referral=r3, at=local_midday_days_ago(70), from_status="draft", to_status="submitted"
     )
     ReferralEvent.objects.create(referral=r3, at=now, from_status="matching", to_status="waiting")
     return {"r1": r1, "r2": r2, "r3": r3}

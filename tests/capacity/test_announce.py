@@ -129,3 +129,21 @@ def test_eager_jobs_announce_at_once(
         with django_capture_on_commit_callbacks(execute=True):
             location_set_free_places(location=location_a, free_places=free, by=cast.provider_a)
     assert announced == [location_a.pk, location_a.pk]
+
+
+def test_a_bulk_load_announces_once_per_location(
+    cast: Cast,
+    location_a: Location,
+    location_b: Location,
+    announced: list[int],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Many rises in one transaction inside `free_places_announced_once` (the demo history):
+    one announcement per location after the commit, none before it."""
+    capture = django_capture_on_commit_callbacks(execute=True)
+    with capture, services.free_places_announced_once():
+        for free in (3, 2, 3, 2, 3):
+            location_set_free_places(location=location_a, free_places=free, by=cast.provider_a)
+        location_adjust_free_places(location=location_b, delta=1, by=cast.provider_b)
+        assert announced == []
+    assert sorted(announced) == sorted([location_a.pk, location_b.pk])

@@ -2,7 +2,7 @@
 counts the provider's similar answered offers of 12 months; queries do not grow with locations."""
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -13,12 +13,8 @@ from rest_framework.test import APIClient
 
 from capacity.models import Location
 from placement.models import Offer
-from placement.selectors import (
-    _fitting_rows_postgresql,
-    candidates_for_referral,
-    need_for_referral,
-)
-from referrals.models import Referral, age_on
+from placement.selectors import _matching_rows, candidates_for_referral
+from referrals.models import Referral, YouthIdentity, age_on
 from tests.conftest import Cast
 from tests.factories import LocationFactory
 
@@ -107,29 +103,64 @@ def test_sql_filter_keeps_exactly_the_locations_python_finds_fitting(
     assert "Variant 0" in names and "Variant 1" in names
     assert ("Variant 2" in names) is (gender == "f")
     assert ("Variant 3" in names) is (gender == "m")
+    # every variant that breaks a hard condition is left out, and said why
+    for broken in (4, 6, 7, 8, 9, 10, 11, 12, 13, 14):
+        assert f"Variant {broken}" not in names
+    assert ("Variant 5" in names) is secured
+    excluded = {c.location.name for c in everything.excluded}
+    assert {f"Variant {n}" for n in (6, 7, 8, 10, 11, 12)} <= excluded
+    assert "Variant 14" not in excluded  # another region's location is not even read
+    assert "Variant 13" not in excluded  # nor an inactive one
+    # the need as the statement derived it
+    need = filtered.need
+    assert need.age == age and need.gender == gender and need.secured is secured
+    assert list(need.expertise) == ["youth_parenting", "mental_health"]
+    assert list(need.risk_flags) == ["aggression"]
+    assert need.excluded_providers == frozenset({cast.provider_b_org.pk})
     # and the SQL itself lets through nothing that Python then excludes
-    need = need_for_referral(
-        referral=referral, excluded_providers=frozenset({cast.provider_b_org.pk})
-    )
-    assert referral.youth.municipality
-    rows = _fitting_rows_postgresql(
-        region_id=referral.youth.municipality.region_id,
-        need=need,
+    read = _matching_rows(
+        referral_id=referral.pk,
+        scope=None,
         since=timezone.now() - timedelta(days=365),
+        fitting_only=True,
     )
+    assert read is not None
+    rows = read[1]
     assert [row["id"] for row in rows] == sorted(c.location.pk for c in filtered.candidates)
     # the confirmation moment (read as UTC timestamp) is the same instant as the model's
     ids = [row["id"] for row in rows]
     Location.objects.filter(pk__in=ids).update(
         last_confirmed_at=timezone.now() - timedelta(days=3, hours=23, minutes=59)
     )
-    rows = _fitting_rows_postgresql(
-        region_id=referral.youth.municipality.region_id,
-        need=need,
+    read = _matching_rows(
+        referral_id=referral.pk,
+        scope=None,
         since=timezone.now() - timedelta(days=365),
+        fitting_only=True,
     )
+    assert read is not None
     stored = dict(Location.objects.filter(pk__in=ids).values_list("id", "last_confirmed_at"))
-    assert {row["id"]: row["last_confirmed_at"] for row in rows} == stored
+    assert {row["id"]: row["last_confirmed_at"] for row in read[1]} == stored
+
+
+@pytest.mark.parametrize(
+    ("born", "start", "age"),
+    [
+        ("2010-06-15", "2026-06-14", 15),  # the day before the birthday
+        ("2010-06-15", "2026-06-15", 16),  # on the birthday
+        ("2008-02-29", "2026-02-28", 17),  # born on 29 February, not yet 18 on 28 February
+        ("2008-02-29", "2026-03-01", 18),
+        ("2010-12-31", "2027-01-01", 16),
+    ],
+)
+def test_the_statement_counts_age_as_age_on_does(
+    make_referral: Callable[..., Referral], born: str, start: str, age: int
+) -> None:
+    referral = make_referral()
+    YouthIdentity.objects.filter(pk=referral.youth_id).update(birth_date=date.fromisoformat(born))
+    Referral.objects.filter(pk=referral.pk).update(requested_start=date.fromisoformat(start))
+    assert age_on(date.fromisoformat(born), date.fromisoformat(start)) == age
+    assert candidates_for_referral(referral=referral).need.age == age
 
 
 def test_acceptance_rate_counts_similar_answered_offers_of_12_months(
@@ -178,4 +209,4 @@ def test_candidates_queries_do_not_grow_with_fitting_locations_and_providers(
     add(20)
     many_queries, many_rows = measure()
     assert (few_rows, many_rows) == (1, 21)
-    assert many_queries == few_queries <= 3  # the referral, the youth, the locations
+    assert many_queries == few_queries == 1  # the referral and its locations, together

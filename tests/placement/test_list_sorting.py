@@ -12,7 +12,7 @@ from placement import services
 from placement.templatetags.placement import board_items
 from placement.views import BoardCard
 from referrals.models import Referral
-from tests.conftest import Cast
+from tests.conftest import Cast, local_midday_days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_board_shows_the_oldest_cards_of_each_column_and_counts_the_rest(
     for days in (5, 40, 20):
         referral = make_referral(status=Referral.Status.WAITING)
         Referral.objects.filter(pk=referral.pk).update(
-            status_changed_at=timezone.now() - timedelta(days=days)
+            status_changed_at=local_midday_days_ago(days)
         )
         waiting.append(referral)
     matching = make_referral(status=Referral.Status.MATCHING)
@@ -92,9 +92,7 @@ def test_board_shows_the_oldest_cards_of_each_column_and_counts_the_rest(
     # each card links to where its work is done and says how long it has been in its column
     assert f'href="/placement/verzoeken/{waiting[1].pk}/matching/">{oldest}</a> — 40 dagen' in html
     submitted = make_referral(status=Referral.Status.SUBMITTED)
-    Referral.objects.filter(pk=submitted.pk).update(
-        status_changed_at=timezone.now() - timedelta(days=1)
-    )
+    Referral.objects.filter(pk=submitted.pk).update(status_changed_at=local_midday_days_ago(1))
     html = client.get("/placement/bord/").content.decode()
     assert f'href="/referrals/{submitted.pk}/">{submitted.code}</a> — 1 dag<' in html
 
