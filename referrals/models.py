@@ -6,7 +6,6 @@ pseudonymous code and the professional content that is later shown, anonymised, 
 """
 
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -144,7 +143,7 @@ class Referral(models.Model):
         related_name="referrals",
         verbose_name=_("verwijzende organisatie"),
     )
-    # The region of the youth's home municipality, kept with the referral (set on save): the
+    # The region of the youth's home municipality, kept with the referral (by the services): the
     # coordinators' scope and lists start from an index on it instead of every youth of the
     # region. Past draft it is always there (constraint).
     region = models.ForeignKey(
@@ -236,18 +235,6 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.code
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # The region follows the youth's home municipality whenever the youth is at hand (the
-        # services edit both together); a save without the youth loaded leaves it as it is.
-        if Referral.youth.is_cached(self):
-            before = self.region_id
-            municipality = self.youth.municipality
-            self.region_id = municipality.region_id if municipality is not None else None
-            fields = kwargs.get("update_fields")
-            if fields is not None and self.region_id != before:
-                kwargs["update_fields"] = [*fields, "region"]
-        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -361,6 +361,13 @@ def referral_transition(
 # --- referrer actions --------------------------------------------------------------------
 
 
+def _keep_region(referral: Referral) -> None:
+    """The referral's region is its youth's home region (the coordinators' scope): set
+    wherever the youth's home municipality is written."""
+    municipality = referral.youth.municipality
+    referral.region_id = municipality.region_id if municipality is not None else None
+
+
 def referral_create(*, by: User, data: Data, at: datetime | None = None) -> Referral:
     """A referrer starts a draft; incomplete data is fine, only its shape is checked."""
     now = at or timezone.now()
@@ -378,6 +385,7 @@ def referral_create(*, by: User, data: Data, at: datetime | None = None) -> Refe
             raise ValidationFailed(errors)
         youth.save()
         referral.youth = youth
+        _keep_region(referral)
         referral.code = _next_code(timezone.localdate(now))
         referral.save()
         if data.get("explanatory_analysis") is not None:
@@ -418,6 +426,7 @@ def referral_update(
             if youth.open_bsn and youth.open_bsn != youth.bsn:
                 youth.open_bsn = youth.bsn  # still open (needs_info): the claim follows
             youth.save()
+            _keep_region(referral)
         referral.save()
         if data.get("explanatory_analysis") is not None:
             _save_analysis(
@@ -745,6 +754,7 @@ def referral_create_replacement(
         referrer=previous.referrer,
         organisation_id=previous.organisation_id,
         previous_placements=previous.previous_placements + 1,
+        region_id=previous.region_id,  # the same youth, copied with the same home
         created_at=now,
         status_changed_at=now,
         **copied,

@@ -71,6 +71,7 @@ def make_referral(cast: Cast) -> Callable[..., Referral]:
         referral = Referral.objects.create(
             code=f"ROP-2026-{90000 + number:05d}",
             youth=youth,
+            region=youth.municipality.region if youth.municipality else None,
             referrer=referrer,
             organisation=referrer.organisation,
             legal_status="voluntary",
