@@ -142,7 +142,7 @@ def _referral_facts(ctx: Context) -> str:
         LEFT JOIN accounts_municipality m ON m.id = y.municipality_id
         LEFT JOIN accounts_region rg ON rg.id = m.region_id
         LEFT JOIN referrals_explanatoryanalysis ea ON ea.id = r.current_analysis_id
-        LEFT JOIN placement_placement p ON p.referral_id = r.id
+        LEFT JOIN placement_placement p ON p.referral_id = r.id AND p.status <> 'cancelled'
         LEFT JOIN capacity_location l ON l.id = p.location_id
         LEFT JOIN ev ON ev.referral_id = r.id
         LEFT JOIN latest ON latest.referral_id = r.id
@@ -320,6 +320,7 @@ def build_replacements(ctx: Context) -> Report:
             LEFT JOIN accounts_region rg ON rg.id = m.region_id
             JOIN accounts_organisation org ON org.id = p.provider_id
             JOIN capacity_location l ON l.id = p.location_id
+            WHERE p.status <> 'cancelled'
         ), pp AS (
             {periodised("pl")}
         )
@@ -345,12 +346,13 @@ def build_chains(ctx: Context) -> Report:
     sql = f"""
         WITH RECURSIVE chain (root_id, next_referral_id, n) AS (
             SELECT p.id, p.next_referral_id, 1 FROM placement_placement p
-            WHERE NOT EXISTS (
+            WHERE p.status <> 'cancelled' AND NOT EXISTS (
                 SELECT 1 FROM placement_placement q WHERE q.next_referral_id = p.referral_id
             )
             UNION ALL
             SELECT c.root_id, p.next_referral_id, c.n + 1
-            FROM chain c JOIN placement_placement p ON p.referral_id = c.next_referral_id
+            FROM chain c JOIN placement_placement p
+              ON p.referral_id = c.next_referral_id AND p.status <> 'cancelled'
         ), lengths AS (
             SELECT root_id, MAX(n) AS n FROM chain GROUP BY root_id
         ), roots AS (

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from accounts.models import Region
@@ -87,7 +88,7 @@ def filter_options() -> dict[str, list[tuple[str, str]]]:
     )
     regions = list(Region.objects.order_by("name").values_list("code", "name"))
     return {
-        "periods": [(p, _period_label(p)) for p in periods] or [("all", _period_label("all"))],
+        "periods": [(p, period_label(p)) for p in periods] or [("all", period_label("all"))],
         "regions": [("", _("Alle regio's")), *regions],
         "care_forms": [("", _("Alle zorgvormen")), *CARE_FORMS.items()],
     }
@@ -99,8 +100,17 @@ def _period_order(period: str) -> tuple[int, str]:
     return (1 if "Q" in period else 2, "".join(chr(255 - ord(ch)) for ch in period))
 
 
-def _period_label(period: str) -> str:
-    return _("Alle maanden") if period == "all" else period
+def period_label(period: str) -> str:
+    """A period code in words: 'all' → alle perioden, '2026-Q1' → 1e kwartaal 2026,
+    '2026-03' → maart 2026 (codes as analyses/sql.py makes them; others as they are)."""
+    if period == "all":
+        return _("Alle perioden")
+    year, _sep, part = period.partition("-")
+    if part.startswith("Q") and part[1:].isdigit():
+        return _("%(quarter)se kwartaal %(year)s") % {"quarter": part[1:], "year": year}
+    if part.isdigit() and 1 <= int(part) <= 12:
+        return f"{MONTHS[int(part)]} {year}"
+    return period
 
 
 # --- the tables ---------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """Browser pages of analyses: the dashboard, the rebuild button with its progress, CSV."""
 
 import csv
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -168,6 +171,27 @@ def run_status(request: HttpRequest) -> HttpResponse:
     return render(request, "analyses/partials/run.html", {"run": selectors.latest_run()})
 
 
+class _DutchCsvWriter:
+    """CSV as a Dutch spreadsheet reads it: `;` between cells, a decimal comma, moments in
+    local time. Texts, the suppressed "<5" and "x" included, pass through unchanged."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        self._writer = csv.writer(response, delimiter=";")
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([self._cell(value) for value in row])
+
+    @staticmethod
+    def _cell(value: Any) -> Any:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
+        if isinstance(value, float | Decimal):
+            return str(value).replace(".", ",")
+        return value
+
+
 @require_GET
 @login_required
 @role_required(*ROLES)
@@ -180,17 +204,19 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{table}-{filters.period}-{stamp}.csv"'
-    writer = csv.writer(response, delimiter=";")
+    # The byte order mark makes Excel read UTF-8 (else "coördinatie" arrives garbled).
+    response.write("\ufeff")
+    writer = _DutchCsvWriter(response)
     built = selectors.built_at()
-    writer.writerow([_("Gebouwd"), built.isoformat() if built else ""])
+    writer.writerow([_("Gebouwd op"), built])
     writer.writerow(
         [
             _("Periode"),
-            filters.period,
+            selectors.period_label(filters.period),
             _("Regio"),
-            filters.region or _("alle"),
+            filters.region or _("alle regio's"),
             _("Zorgvorm"),
-            filters.care_form or _("alle"),
+            selectors.care_form_label(filters.care_form) if filters.care_form else _("alle"),
         ]
     )
     if table == "need-matrix":
@@ -229,7 +255,7 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
         labelled = _labelled(data)
     writer.writerow(labelled["headers"])
     for row in labelled["rows"]:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(row)
     if labelled["totals"]:
-        writer.writerow([_("Totaal"), *["" if v is None else v for v in labelled["totals"][1:]]])
+        writer.writerow([_("Totaal"), *labelled["totals"][1:]])
     return response

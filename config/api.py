@@ -5,12 +5,25 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import Conflict, NotFound, ValidationFailed
+
+# DRF's own date message is half translated ("Date heeft het verkeerde formaat") and lists
+# strptime codes. DRF has no setting for field messages, so the one place is its DateField
+# class: DRF builds a serializer's fields anew for each instance, and this module loads
+# with the URLconf (the API modules import it), before any request. The API reads ISO 8601
+# dates only.
+serializers.DateField.default_error_messages.update(
+    {
+        "invalid": gettext_lazy("Vul een datum in als jjjj-mm-dd."),
+        "datetime": gettext_lazy("Vul een datum in als jjjj-mm-dd, zonder tijd."),
+    }
+)
 
 
 def represent(serializer_class: type[serializers.BaseSerializer[Any]], instance: Any) -> Any:

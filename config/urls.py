@@ -28,3 +28,7 @@ urlpatterns = [
     path("analyses/", include("analyses.urls")),
     path("", include("accounts.urls")),
 ]
+
+# Dutch pages in the site's layout for 404 (JSON under /api/); 403 and 500 use Django's own
+# views with templates/403.html and templates/500.html. See config/error_pages.py.
+handler404 = "config.error_pages.page_not_found"

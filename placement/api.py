@@ -114,6 +114,15 @@ class PlaceSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=200, default=""
     )
 
+    def validate_school_transport(self, value: dict[str, str]) -> dict[str, str]:
+        # Named by its path in the body (CONTRACT.md), not by the service's own name for it.
+        funded_by = value.get("funded_by", "")
+        if funded_by and funded_by not in Placement.TransportFunding.values:
+            raise serializers.ValidationError(
+                {"funded_by": [_("Kies wie het vervoer betaalt uit de lijst.")]}
+            )
+        return value
+
 
 class EndSerializer(serializers.Serializer):
     end_date = serializers.DateField()
@@ -410,6 +419,8 @@ class WaitView(APIView):
             interim_support=data.validated_data["interim_support"],
             ambulant_support=data.validated_data["ambulant_support"],
         )
+        # The service moves the status on a row of its own: answer what is stored now.
+        referral.refresh_from_db(fields=["status"])
         return Response({"id": referral.pk, "code": referral.code, "status": referral.status})
 
 
@@ -484,6 +495,23 @@ class OfferWithdrawView(APIView):
         return Response(offer_payload(offer))
 
 
+class OfferCancelAcceptanceView(APIView):
+    """The accepted offer fell through before a placement: release the held place."""
+
+    permission_classes = [has_role(Role.COORDINATOR, Role.PROVIDER)]
+
+    @extend_schema(request=ReasonSerializer, responses={200: OfferSerializer})
+    def post(self, request: Request, offer_id: int) -> Response:
+        user = _user(request)
+        offer = offer_for_user(user=user, pk=offer_id)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        offer = services.offer_cancel_acceptance(
+            offer=offer, by=user, reason=data.validated_data["reason"]
+        )
+        return Response(offer_payload(offer))
+
+
 # --- Placements ------------------------------------------------------------------------------
 
 
@@ -537,5 +565,22 @@ class PlacementEndView(APIView):
             reason=data.validated_data["reason"],
             outflow=data.validated_data["outflow"],
             note=data.validated_data["note"],
+        )
+        return Response(placement_payload(placement))
+
+
+class PlacementCancelView(APIView):
+    """A planned placement that will not start: release the held place."""
+
+    permission_classes = [has_role(Role.COORDINATOR, Role.PROVIDER)]
+
+    @extend_schema(request=ReasonSerializer, responses={200: PlacementSerializer})
+    def post(self, request: Request, placement_id: int) -> Response:
+        user = _user(request)
+        placement = placement_for_user(user=user, pk=placement_id)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        placement = services.placement_cancel(
+            placement=placement, by=user, reason=data.validated_data["reason"]
         )
         return Response(placement_payload(placement))

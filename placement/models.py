@@ -20,6 +20,8 @@ class Offer(models.Model):
         REFUSED = "refused", _("geweigerd")
         EXPIRED = "expired", _("verlopen")
         WITHDRAWN = "withdrawn", _("ingetrokken")
+        # Accepted, then fallen through before the youth moved in: the held place is released.
+        CANCELLED = "cancelled", _("acceptatie geannuleerd")
 
     referral = models.ForeignKey(
         "referrals.Referral",
@@ -65,6 +67,8 @@ class Offer(models.Model):
     )
     refusal_explanation = models.TextField(_("toelichting"), blank=True)
     withdraw_reason = models.CharField(_("reden van intrekken"), max_length=500, blank=True)
+    cancelled_at = models.DateTimeField(_("acceptatie geannuleerd op"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reden van annuleren"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
@@ -83,6 +87,10 @@ class Offer(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="expired") | Q(refusal_reason="no_response"),
                 name="offer_expired_is_no_response",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                name="offer_cancelled_has_reason",
             ),
         ]
         indexes = [
@@ -122,6 +130,7 @@ class Placement(models.Model):
         PLANNED = "planned", _("gepland")
         ACTIVE = "active", _("actief")
         ENDED = "ended", _("beëindigd")
+        CANCELLED = "cancelled", _("geannuleerd")
 
     class EndReason(models.TextChoices):
         PLANNED_OUTFLOW = "planned_outflow", _("geplande uitstroom")
@@ -143,8 +152,10 @@ class Placement(models.Model):
         SCHOOL = "school", _("school")
         NOT_NEEDED = "not_needed", _("geen vervoer nodig")
 
-    referral = models.OneToOneField(
-        "referrals.Referral", on_delete=models.PROTECT, related_name="placement"
+    # One live placement per referral (constraint below): a cancelled planned placement
+    # sends the referral back to matching, and the next one is a new row.
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="placements"
     )
     offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="placement")
     location = models.ForeignKey(
@@ -177,6 +188,8 @@ class Placement(models.Model):
         _("uitstroom naar"), max_length=20, choices=Outflow.choices, blank=True
     )
     end_note = models.TextField(_("toelichting"), blank=True)
+    cancelled_at = models.DateTimeField(_("geannuleerd op"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reden van annuleren"), max_length=500, blank=True)
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -198,6 +211,15 @@ class Placement(models.Model):
         verbose_name = _("plaatsing")
         verbose_name_plural = _("plaatsingen")
         constraints = [
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=~Q(status="cancelled"),
+                name="placement_one_live_per_referral",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                name="placement_cancelled_has_reason",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="ended") | (Q(end_date__isnull=False) & ~Q(end_reason="")),
                 name="placement_ended_has_date_and_reason",

@@ -506,6 +506,8 @@ def placement_end(
     )
     if placement.status == Placement.Status.ENDED:
         raise Conflict(_("Deze plaatsing is al beëindigd."))
+    if placement.status == Placement.Status.CANCELLED:
+        raise Conflict(_("Deze plaatsing is geannuleerd."))
     if placement.status == Placement.Status.ACTIVE:
         location_free_occupied(location=placement.location, by=by, at=now)
     else:  # planned: the place was only held
@@ -562,6 +564,133 @@ def placement_end(
             dedupe_key=f"placement-replacement:{placement.pk}",
             at=now,
         )
+    return placement
+
+
+# --- Cases that fall through (issue 18) ----------------------------------------------------
+
+
+def _cancel_reason_errors(reason: str, message: str) -> dict[str, list[str]]:
+    if not reason:
+        return {"reason": [message]}
+    if len(reason) > 500:
+        return {"reason": [_("De reden is te lang (maximaal 500 tekens).")]}
+    return {}
+
+
+def _mark_offer_cancelled(*, offer: Offer, reason: str, at: datetime) -> None:
+    offer.status = Offer.Status.CANCELLED
+    offer.cancelled_at = at
+    offer.cancel_reason = reason
+    offer.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+
+
+def _notify_fallen_through(*, referral: Referral, offer: Offer, kind: str, message: str) -> None:
+    """The coordinators (the referral is theirs to match again) and the provider's staff
+    (every colleague should know the place is free again), each with a page they may open."""
+    notify(
+        recipients=_coordinators_of(referral),
+        kind=kind,
+        message=message,
+        link=reverse("placement:referral-matching", args=[referral.pk]),
+        dedupe_key=f"{kind}:{offer.pk}",
+    )
+    notify(
+        recipients=_provider_staff(offer.provider_id),
+        kind=kind,
+        message=message,
+        link=reverse("placement:offer-detail", args=[offer.pk]),
+        dedupe_key=f"{kind}:{offer.pk}",
+    )
+
+
+@transaction.atomic
+def offer_cancel_acceptance(
+    *, offer: Offer, by: User, reason: str, at: datetime | None = None
+) -> Offer:
+    """An accepted offer falls through before a placement is recorded: the held place is
+    released and the referral goes back to matching."""
+    now = at or timezone.now()
+    reason = reason.strip()
+    errors = _cancel_reason_errors(reason, _("Geef een reden om de acceptatie te annuleren."))
+    offer = _ensure_can_manage_offer(offer=offer, by=by)
+    if errors:
+        raise ValidationFailed(errors)
+    if Placement.objects.filter(offer=offer).exists():
+        raise Conflict(
+            _(
+                "Voor dit voorstel is de plaatsing al vastgelegd; annuleer of beëindig de "
+                "plaatsing in plaats daarvan."
+            )
+        )
+    if offer.status != Offer.Status.ACCEPTED:
+        raise Conflict(_("Alleen een geaccepteerd voorstel kan worden geannuleerd."))
+    location_release_hold(location=offer.location, by=by, at=now)
+    _mark_offer_cancelled(offer=offer, reason=reason, at=now)
+    referral = Referral.objects.select_for_update().get(pk=offer.referral_id)
+    referral_transition(referral=referral, to=Referral.Status.MATCHING, by=by, at=now)
+    _audit_offer(by=by, action="offer.cancel_acceptance", offer=offer, at=now)
+    _notify_fallen_through(
+        referral=referral,
+        offer=offer,
+        kind="offer.acceptance_cancelled",
+        message=_(
+            "Verzoek %(code)s: de acceptatie door %(location)s is geannuleerd; "
+            "de plek is vrijgegeven en het verzoek staat weer in matching."
+        )
+        % {"code": referral.code, "location": offer.location.name},
+    )
+    return offer
+
+
+@transaction.atomic
+def placement_cancel(
+    *, placement: Placement, by: User, reason: str, at: datetime | None = None
+) -> Placement:
+    """A planned placement that will not start: the held place is released, the offer's
+    acceptance is cancelled with it, and the referral goes back to matching."""
+    now = at or timezone.now()
+    reason = reason.strip()
+    errors = _cancel_reason_errors(reason, _("Geef een reden om de plaatsing te annuleren."))
+    offer = _ensure_can_manage_offer(offer=placement.offer, by=by)
+    if errors:
+        raise ValidationFailed(errors)
+    placement = (
+        Placement.objects.select_for_update()
+        .select_related("location")
+        .get(pk=placement.pk, offer=offer)
+    )
+    if placement.status != Placement.Status.PLANNED:
+        raise Conflict(
+            _("Alleen een geplande plaatsing kan worden geannuleerd; beëindig deze plaatsing.")
+        )
+    location_release_hold(location=placement.location, by=by, at=now)
+    placement.status = Placement.Status.CANCELLED
+    placement.cancelled_at = now
+    placement.cancel_reason = reason
+    placement.ended_by = by
+    placement.save(update_fields=["status", "cancelled_at", "cancel_reason", "ended_by"])
+    _mark_offer_cancelled(offer=offer, reason=reason, at=now)
+    referral = Referral.objects.select_for_update().get(pk=placement.referral_id)
+    referral_transition(referral=referral, to=Referral.Status.MATCHING, by=by, at=now)
+    audit_record(
+        user=by,
+        action="placement.cancel",
+        referral_id=referral.pk,
+        object_type="placement",
+        object_id=placement.pk,
+        at=now,
+    )
+    _notify_fallen_through(
+        referral=referral,
+        offer=offer,
+        kind="placement.cancelled",
+        message=_(
+            "Verzoek %(code)s: de geplande plaatsing bij %(location)s is geannuleerd; "
+            "de plek is vrijgegeven en het verzoek staat weer in matching."
+        )
+        % {"code": referral.code, "location": placement.location.name},
+    )
     return placement
 
 

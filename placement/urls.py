@@ -15,7 +15,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("voorstellen/", views.offer_inbox, name="offer-inbox"),
     path("voorstellen/<int:offer_id>/", views.offer_detail, name="offer-detail"),
     path("voorstellen/<int:offer_id>/intrekken/", views.offer_withdraw, name="offer-withdraw"),
+    path(
+        "voorstellen/<int:offer_id>/acceptatie-annuleren/",
+        views.offer_cancel_acceptance,
+        name="offer-cancel-acceptance",
+    ),
     path("voorstellen/<int:offer_id>/plaatsen/", views.placement_record, name="placement-record"),
     path("plaatsingen/", views.placement_list, name="placement-list"),
     path("plaatsingen/<int:placement_id>/", views.placement_detail, name="placement-detail"),
+    path(
+        "plaatsingen/<int:placement_id>/annuleren/",
+        views.placement_cancel,
+        name="placement-cancel",
+    ),
 ]

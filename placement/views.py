@@ -199,6 +199,61 @@ def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
     return render(request, "placement/matching.html", context, status=400)
 
 
+def _offer_page(user: User, offer: Offer) -> str:
+    """Where an offer's own page is for this user: the provider's offer, the coordinator's
+    matching of the referral."""
+    if user.role == Role.PROVIDER:
+        return reverse("placement:offer-detail", args=[offer.pk])
+    return reverse("placement:referral-matching", args=[offer.referral_id])
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def offer_cancel_acceptance(request: HttpRequest, offer_id: int) -> HttpResponse:
+    """Confirmation page (GET) and the cancellation itself (POST) of an accepted offer."""
+    user = _user(request)
+    offer = offer_for_user(user=user, pk=offer_id)
+    back = _offer_page(user, offer)
+    if offer.status != Offer.Status.ACCEPTED or Placement.objects.filter(offer=offer).exists():
+        raise Http404
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_cancel_acceptance(
+                offer=offer, by=user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect(back)
+        else:
+            messages.success(
+                request,
+                _("De acceptatie is geannuleerd; de plek is vrijgegeven."),
+            )
+            return redirect(back)
+    return render(
+        request,
+        "placement/cancel_confirm.html",
+        {
+            "title": _("Acceptatie annuleren"),
+            "intro": _(
+                "Het voorstel van %(location)s voor verzoek %(code)s is geaccepteerd, maar "
+                "gaat niet door. De gereserveerde plek komt vrij en het verzoek gaat terug "
+                "naar matching. Dit kan niet ongedaan worden gemaakt."
+            )
+            % {"location": offer.location.name, "code": offer.referral.code},
+            "button": _("Ja, acceptatie annuleren"),
+            "form": form,
+            "back": back,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- provider --------------------------------------------------------------------------------
 # --- provider --------------------------------------------------------------------------------
 
 
@@ -373,7 +428,8 @@ def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
                 messages.success(request, _("De plaatsing is beëindigd; de plek is vrijgegeven."))
             return redirect("placement:placement-detail", placement_id=placement.pk)
     identity = None
-    if user.role == Role.PROVIDER:
+    # A cancelled placement cancelled its offer's acceptance too: no more identity.
+    if user.role == Role.PROVIDER and placement.offer.status == Offer.Status.ACCEPTED:
         identity = accepted_youth_identity_for(offer=placement.offer, user=user)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -384,6 +440,57 @@ def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
+    """Confirmation page (GET) and the cancellation itself (POST) of a planned placement."""
+    user = _user(request)
+    placement = placement_for_user(user=user, pk=placement_id)
+    back = reverse("placement:placement-detail", args=[placement.pk])
+    if placement.status != Placement.Status.PLANNED:
+        raise Http404
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_cancel(
+                placement=placement, by=user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect(back)
+        else:
+            messages.success(
+                request,
+                _("De plaatsing is geannuleerd; de plek is vrijgegeven."),
+            )
+            return redirect(back)
+    return render(
+        request,
+        "placement/cancel_confirm.html",
+        {
+            "title": _("Geplande plaatsing annuleren"),
+            "intro": _(
+                "De plaatsing van verzoek %(code)s bij %(location)s per %(date)s gaat niet "
+                "door. De gereserveerde plek komt vrij en het verzoek gaat terug naar "
+                "matching. Dit kan niet ongedaan worden gemaakt."
+            )
+            % {
+                "code": placement.referral.code,
+                "location": placement.location.name,
+                "date": placement.start_date.strftime("%d-%m-%Y"),
+            },
+            "button": _("Ja, plaatsing annuleren"),
+            "form": form,
+            "back": back,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- coordinator overviews ----------------------------------------------------------------------
 # --- coordinator overviews ----------------------------------------------------------------------
 
 

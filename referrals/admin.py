@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from referrals.models import ExplanatoryAnalysis, Referral, ReferralEvent
+from referrals.models import ExplanatoryAnalysis, InfoRequest, Referral, ReferralEvent
 
 
 class ReadOnlyInline(admin.TabularInline[Any, Any]):
@@ -29,6 +29,11 @@ class EventInline(ReadOnlyInline):
     fields = ["at", "by", "from_status", "to_status", "note"]
 
 
+class InfoRequestInline(ReadOnlyInline):
+    model = InfoRequest
+    fields = ["asked_at", "asked_by", "question", "answer", "answered_at"]
+
+
 class AnalysisInline(ReadOnlyInline):
     model = ExplanatoryAnalysis
     fields = ["version", "needed_care_forms", "needed_expertise", "risk_flags", "completed_on"]
@@ -41,7 +46,7 @@ class ReferralAdmin(admin.ModelAdmin[Referral]):
     search_fields = ["=code"]
     exclude = ["youth"]
     readonly_fields = ["audit_trail"]
-    inlines = [AnalysisInline, EventInline]
+    inlines = [AnalysisInline, InfoRequestInline, EventInline]
 
     @admin.display(description=_("audittrail"))
     def audit_trail(self, obj: Referral) -> SafeString:

@@ -87,6 +87,12 @@ class ReferralIn(serializers.Serializer):
     parents_perspective = _text()
 
 
+class ReferralUpdateIn(ReferralIn):
+    # The referrer's answer to the coordinator's question (status needs_info); the browser's
+    # plans step sends it to the same service.
+    info_answer = _text()
+
+
 class ReferralListOut(serializers.ModelSerializer[Referral]):
     class Meta:
         model = Referral
@@ -230,10 +236,10 @@ class ReferralDetail(APIView):
         referral = referral_for_user(user=_user(request), pk=pk)
         return Response(referral_out(referral, _user(request)))
 
-    @extend_schema(request=ReferralIn, responses={200: ReferralShortOut})
+    @extend_schema(request=ReferralUpdateIn, responses={200: ReferralShortOut})
     def patch(self, request: Request, pk: int) -> Response:
         referral = referral_for_user(user=_user(request), pk=pk, action="referral.update")
-        serializer = ReferralIn(data=request.data, partial=True)
+        serializer = ReferralUpdateIn(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         referral = services.referral_update(
             referral=referral, by=_user(request), data=serializer.validated_data
@@ -283,6 +289,27 @@ class ReferralClose(APIView):
         serializer.is_valid(raise_exception=True)
         referral = services.referral_close(
             referral=referral, by=_user(request), outcome=serializer.validated_data["outcome"]
+        )
+        return Response(_short(referral))
+
+
+class ReopenIn(serializers.Serializer):
+    # Blank passes here so that the service answers with its own message naming `reason`.
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+class ReferralReopen(APIView):
+    """POST /referrals/{id}/reopen/: the coordinator reopens a referral closed by hand."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ReopenIn, responses={200: ReferralShortOut})
+    def post(self, request: Request, pk: int) -> Response:
+        referral = referral_for_user(user=_user(request), pk=pk, action="referral.reopen")
+        serializer = ReopenIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        referral = services.referral_reopen(
+            referral=referral, by=_user(request), reason=serializer.validated_data["reason"]
         )
         return Response(_short(referral))
 

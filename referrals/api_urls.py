@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="api-referral-request-info",
     ),
     path("referrals/<int:pk>/close/", api.ReferralClose.as_view(), name="api-referral-close"),
+    path("referrals/<int:pk>/reopen/", api.ReferralReopen.as_view(), name="api-referral-reopen"),
     path(
         "referrals/<int:pk>/expert-table/",
         api.ReferralExpertTable.as_view(),

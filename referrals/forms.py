@@ -307,8 +307,20 @@ class ExpertTableForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    # No outcome is preselected: closing is a deliberate choice, confirmed on the next page.
     outcome = forms.ChoiceField(
         label=_("Reden van afsluiten"),
-        choices=Referral.CloseOutcome.choices,
+        choices=[("", _("— Kies een reden —")), *Referral.CloseOutcome.choices],
+        error_messages={"required": _("Kies een reden van afsluiten.")},
         widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Waarom wordt het verzoek heropend?"),
+        help_text=_("Kort en zonder naam, BSN, geboortedatum of postcode van de jongere."),
+        max_length=250,
+        error_messages={"required": _("Geef een reden om het verzoek te heropenen.")},
+        widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": "3"}),
     )

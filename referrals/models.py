@@ -334,6 +334,41 @@ class ReferralEvent(models.Model):
         return f"{self.referral_id}: {self.from_status} → {self.to_status}"
 
 
+class InfoRequest(models.Model):
+    """One question of the coordinator to the referrer, and the referrer's answer.
+
+    Kept per question, so that a later question does not erase an earlier one and its answer
+    (`Referral.info_question` / `info_answer` hold only the current pair, for the forms).
+    """
+
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.CASCADE,
+        related_name="info_requests",
+        verbose_name=_("verzoek"),
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gesteld door"),
+    )
+    asked_at = models.DateTimeField(_("vraag gesteld"), default=timezone.now)
+    question = models.TextField(_("vraag van de coördinator"))
+    answer = models.TextField(_("antwoord van de verwijzer"), blank=True)
+    answered_at = models.DateTimeField(_("beantwoord"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        verbose_name = _("vraag aan de verwijzer")
+        verbose_name_plural = _("vragen aan de verwijzer")
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.asked_at:%Y-%m-%d}"
+
+
 class ReferralCodeCounter(models.Model):
     """The last number handed out per year, for codes like ROP-2026-00042 (row-locked)."""
 

@@ -12,12 +12,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.nl import bsn as bsn_check
 
 from accounts.models import Municipality, Role, User
-from accounts.services import audit_record
+from accounts.selectors import coordinators_of_region
+from accounts.services import audit_record, notify
 from config.codes import (
     SECURED_LEGAL_STATUSES,
     CareForm,
@@ -31,6 +33,7 @@ from config.errors import Conflict, NotFound, ValidationFailed
 from referrals.identifiers import Youth, find_identifiers
 from referrals.models import (
     ExplanatoryAnalysis,
+    InfoRequest,
     Referral,
     ReferralCodeCounter,
     ReferralEvent,
@@ -51,7 +54,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.WAITING: frozenset({Status.MATCHING, Status.OFFERED, Status.CLOSED}),
     # An accepted offer that falls through before the placement puts the referral back.
     Status.ACCEPTED: frozenset({Status.PLACED, Status.MATCHING, Status.CLOSED}),
-    Status.PLACED: frozenset({Status.CLOSED}),
+    # A planned placement cancelled before the start date puts the referral back too.
+    Status.PLACED: frozenset({Status.CLOSED, Status.MATCHING}),
     Status.CLOSED: frozenset(),
 }
 # Closing by hand: not while a provider holds an offer or a place (placement ends those).
@@ -588,9 +592,42 @@ def referral_submit(*, referral: Referral, by: User, at: datetime | None = None)
                 raise ValidationFailed(
                     {"youth.bsn": [_one_open_message(other_code or "?")]}
                 ) from None
+        resubmitted = referral.status == Status.NEEDS_INFO
+        if resubmitted:
+            _keep_answer(referral=referral, at=now)
         referral = referral_transition(referral=referral, to=Status.SUBMITTED, by=by, at=now)
         audit_record(user=by, action="referral.submit", referral_id=referral.pk, at=now)
+        _notify_submitted(referral=referral, resubmitted=resubmitted, at=now)
         return referral
+
+
+def _keep_answer(*, referral: Referral, at: datetime) -> None:
+    """Write the answer into the open question's history row, so a later question keeps it."""
+    asked = (
+        InfoRequest.objects.filter(referral=referral, answered_at__isnull=True)
+        .order_by("-asked_at", "-id")
+        .first()
+    )
+    if asked is not None:
+        asked.answer = referral.info_answer
+        asked.answered_at = at
+        asked.save(update_fields=["answer", "answered_at"])
+
+
+def _notify_submitted(*, referral: Referral, resubmitted: bool, at: datetime) -> None:
+    """Tell the region's coordinators; the code only, never who the youth is."""
+    if resubmitted:
+        message = _("Verzoek %(code)s is opnieuw ingediend met een antwoord op uw vraag.")
+    else:
+        message = _("Verzoek %(code)s is ingediend bij het coördinatiepunt.")
+    notify(
+        recipients=coordinators_of_region(region_id=referral.region_id),
+        kind="referral.resubmitted" if resubmitted else "referral.submitted",
+        message=message % {"code": referral.code},
+        link=reverse("referrals:detail", args=[referral.pk]),
+        dedupe_key=f"referral-submitted:{referral.pk}:{at:%Y%m%d%H%M%S%f}",
+        at=at,
+    )
 
 
 def _one_open_message(code: str) -> str:
@@ -632,6 +669,10 @@ def referral_request_info(
         referral.info_requested_at = now
         referral.info_answer = ""
         referral.save(update_fields=["info_question", "info_requested_at", "info_answer"])
+        # The history: the fields above hold only the current question.
+        asked = InfoRequest.objects.create(
+            referral=referral, asked_by=by, asked_at=now, question=question
+        )
         referral = referral_transition(
             referral=referral,
             to=Status.NEEDS_INFO,
@@ -640,6 +681,15 @@ def referral_request_info(
             at=now,
         )
         audit_record(user=by, action="referral.request_info", referral_id=referral.pk, at=now)
+        notify(
+            recipients=[referral.referrer],
+            kind="referral.needs_info",
+            message=_("Verzoek %(code)s: het coördinatiepunt heeft een vraag voor u.")
+            % {"code": referral.code},
+            link=reverse("referrals:detail", args=[referral.pk]),
+            dedupe_key=f"referral-question:{asked.pk}",
+            at=now,
+        )
         return referral
 
 
@@ -700,6 +750,112 @@ def referral_close(
         referral.save(update_fields=["close_outcome"])
         audit_record(user=by, action="referral.close", referral_id=referral.pk, at=at)
         return referral
+
+
+# Reopened to the state it came from: only a referral closed by hand from one of these.
+# A draft is the referrer's own (outside the coordinator's scope); a referral closed by the
+# end of its placement continues as a re-placement, not by reopening.
+REOPENABLE_FROM = CLOSABLE_BY_HAND - {Status.DRAFT}
+
+
+def referral_reopen(
+    *, referral: Referral, by: User, reason: str, at: datetime | None = None
+) -> Referral:
+    """The coordinator reopens a referral closed by hand: back to the status it came from."""
+    reason = _text(reason)
+    now = at or timezone.now()
+    with _audited_action(by=by, action="referral.reopen", referral_id=referral.pk):
+        referral = _lock_for_coordinator(referral=referral, by=by)
+        youth = YouthIdentity.objects.select_for_update().get(pk=referral.youth_id)
+        _check_reopen_reason(reason=reason, youth=youth)
+        previous = _reopenable_status(referral=referral, youth=youth)
+        _claim_open_bsn(youth=youth)
+        referral.status = previous
+        referral.status_changed_at = now
+        referral.closed_at = None
+        referral.close_outcome = ""
+        referral.save(
+            update_fields=[
+                "status",
+                "status_changed_at",
+                "closed_at",
+                "close_outcome",
+                "updated_at",
+            ]
+        )
+        _record_event(
+            referral=referral,
+            by=by,
+            from_status=Status.CLOSED,
+            to_status=previous,
+            note=_("heropend: %(reason)s") % {"reason": reason},
+            at=now,
+        )
+        audit_record(user=by, action="referral.reopen", referral_id=referral.pk, at=now)
+        notify(
+            recipients=[referral.referrer],
+            kind="referral.reopened",
+            message=_("Verzoek %(code)s is heropend door het coördinatiepunt.")
+            % {"code": referral.code},
+            link=reverse("referrals:detail", args=[referral.pk]),
+            dedupe_key=f"referral-reopened:{referral.pk}:{now:%Y%m%d%H%M%S%f}",
+            at=now,
+        )
+        return referral
+
+
+def _check_reopen_reason(*, reason: str, youth: YouthIdentity) -> None:
+    if not reason:
+        raise ValidationFailed({"reason": [_("Geef een reden om het verzoek te heropenen.")]})
+    if len(reason) > 250:
+        raise ValidationFailed({"reason": [_("De reden is langer dan 250 tekens.")]})
+    # The reason lands in the timeline: no name, BSN, birth date or postcode in it.
+    found = find_identifiers(texts={"reason": reason}, youth=identifying_facts(youth=youth))
+    if found:
+        raise ValidationFailed(found)
+
+
+def _reopenable_status(*, referral: Referral, youth: YouthIdentity) -> str:
+    """The status the closed referral came from, or Conflict when it cannot be reopened."""
+    if referral.status != Status.CLOSED:
+        raise Conflict(_("Alleen een afgesloten verzoek kan worden heropend."))
+    if not referral.close_outcome:
+        raise Conflict(
+            _(
+                "Dit verzoek is afgesloten na het einde van een plaatsing; "
+                "maak een doorplaatsing in plaats van het te heropenen."
+            )
+        )
+    if not youth.bsn:
+        raise Conflict(
+            _("De gegevens van de jongere zijn gewist (bewaartermijn); heropenen kan niet meer.")
+        )
+    closing = (
+        ReferralEvent.objects.filter(referral=referral, to_status=Status.CLOSED)
+        .order_by("-at", "-id")
+        .first()
+    )
+    if closing is None or closing.from_status not in REOPENABLE_FROM:
+        raise Conflict(_("Dit verzoek kan niet worden heropend."))
+    return closing.from_status
+
+
+def _claim_open_bsn(*, youth: YouthIdentity) -> None:
+    """Take the one-open-referral claim back, or Conflict while another referral holds it."""
+    other = (
+        YouthIdentity.objects.filter(open_bsn=youth.bsn)
+        .exclude(pk=youth.pk)
+        .select_related("referral")
+        .first()
+    )
+    if other is not None:
+        raise Conflict(_one_open_message(other.referral.code))
+    youth.open_bsn = youth.bsn
+    try:
+        with transaction.atomic():  # a concurrent submit for the same BSN may win the race
+            youth.save(update_fields=["open_bsn"])
+    except IntegrityError:
+        raise Conflict(_one_open_message("?")) from None
 
 
 # --- for placement -----------------------------------------------------------------------

@@ -11,4 +11,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/edit/<str:step>/", views.referral_edit, name="edit"),
     path("<int:pk>/submit/", views.referral_submit, name="submit"),
     path("<int:pk>/action/<str:action>/", views.referral_action, name="action"),
+    path("<int:pk>/close/", views.referral_close, name="close"),
+    path("<int:pk>/reopen/", views.referral_reopen, name="reopen"),
 ]

@@ -25,11 +25,12 @@ from referrals.forms import (
     ExpertTableForm,
     PlansForm,
     QuestionForm,
+    ReopenForm,
     SituationForm,
     StepForm,
     YouthForm,
 )
-from referrals.models import Referral
+from referrals.models import InfoRequest, Referral
 from referrals.selectors import (
     intake_for_coordinator,
     referral_for_user,
@@ -261,6 +262,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "youth": youth_identity_for(referral=referral, user=user),
             "analysis": referral.current_analysis,
             "timeline": referral_timeline(referral=referral),
+            "earlier_questions": _earlier_questions(referral),
             "question_form": QuestionForm(),
             "expert_form": ExpertTableForm(initial={"note": referral.expert_table_note}),
             "close_form": CloseForm(),
@@ -268,14 +270,91 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": user.role == Role.REFERRER and referral.is_editable,
             "can_close": user.role == Role.COORDINATOR
             and referral.status in services.CLOSABLE_BY_HAND,
+            "can_reopen": user.role == Role.COORDINATOR
+            and referral.status == Referral.Status.CLOSED
+            and bool(referral.close_outcome),
         },
+    )
+
+
+def _earlier_questions(referral: Referral) -> list[InfoRequest]:
+    """The questions before the current one (that one is shown on top), oldest first."""
+    asked = list(InfoRequest.objects.filter(referral=referral).order_by("asked_at", "id"))
+    if referral.status == Referral.Status.NEEDS_INFO and asked:
+        asked = asked[:-1]
+    return asked
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def referral_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close in two steps: choose the outcome, then confirm it; only the second one closes."""
+    referral = _get(request, pk, action="referral.close")
+    if referral.status not in services.CLOSABLE_BY_HAND:
+        messages.error(request, _("Dit verzoek kan nu niet worden afgesloten."))
+        return redirect("referrals:detail", pk=referral.pk)
+    form = CloseForm(request.POST if request.method == "POST" else None)
+    context: dict[str, Any] = {"referral": referral, "form": form, "confirming": False}
+    if request.method == "GET" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(request, "referrals/close.html", context, status=status)
+    outcome = form.cleaned_data["outcome"]
+    if request.POST.get("confirmed") != "1":
+        context.update(
+            confirming=True, outcome=outcome, outcome_label=Referral.CloseOutcome(outcome).label
+        )
+        return render(request, "referrals/close.html", context)
+    try:
+        services.referral_close(referral=referral, by=_user(request), outcome=outcome)
+    except ValidationFailed as failure:
+        for texts in failure.errors.values():
+            for text in texts:
+                messages.error(request, text)
+    except Conflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, _("Het verzoek is afgesloten."))
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def referral_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reopen page is its own confirmation: it says what happens and asks why."""
+    referral = _get(request, pk, action="referral.reopen")
+    if referral.status != Referral.Status.CLOSED or not referral.close_outcome:
+        messages.error(request, _("Dit verzoek kan niet worden heropend."))
+        return redirect("referrals:detail", pk=referral.pk)
+    form = ReopenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_reopen(
+                referral=referral, by=_user(request), reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as failure:
+            for texts in failure.errors.values():
+                for text in texts:
+                    form.add_error("reason", text)
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+            return redirect("referrals:detail", pk=referral.pk)
+        else:
+            messages.success(request, _("Het verzoek is heropend."))
+            return redirect("referrals:detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/reopen.html",
+        {"referral": referral, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 
 @require_http_methods(["POST"])
 @role_required(Role.COORDINATOR)
 def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """The coordinator's actions on one referral: start matching, ask, expert table, close."""
+    """The coordinator's one-step actions: start matching, ask, expert table.
+
+    Closing has its own confirmation page (`referral_close`)."""
     user = _user(request)
     referral = _get(request, pk, action=f"referral.{action}")
     try:
@@ -292,11 +371,6 @@ def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 referral=referral, by=user, note=request.POST.get("note", "")
             )
             messages.success(request, _("Het verzoek is aangemeld voor de experttafel."))
-        elif action == "close":
-            services.referral_close(
-                referral=referral, by=user, outcome=request.POST.get("outcome", "")
-            )
-            messages.success(request, _("Het verzoek is afgesloten."))
         else:
             raise Http404
     except ValidationFailed as failure:

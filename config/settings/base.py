@@ -381,3 +381,5 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "accounts.schema.add_error_responses",
 ]
+# A refused form (CSRF) gets a Dutch page in the site's layout (config/error_pages.py).
+CSRF_FAILURE_VIEW = "config.error_pages.csrf_failure"

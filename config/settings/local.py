@@ -21,3 +21,8 @@ INPROCESS_SCHEDULER = env_bool("INPROCESS_SCHEDULER", not REDIS_URL)
 if "EMAIL_BACKEND" not in os.environ:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / ".demo-mail"))
+
+# Django shows its technical 404 page, listing every URL of the site, whenever DEBUG is on
+# (handler404 serves only with DEBUG off); the demo is shown to outsiders, so it gets the
+# Dutch 404 page too. Innermost, after django-axes: it only answers what is not found.
+MIDDLEWARE = [*MIDDLEWARE, "config.error_pages.NotFoundPageInDebugMiddleware"]  # noqa: F405

@@ -162,7 +162,8 @@ ILLEGAL = [
     ("needs_info", "matching"),
     ("matching", "placed"),
     ("waiting", "accepted"),
-    ("placed", "matching"),
+    # placed → matching is legal since issue 18: a cancelled planned placement.
+    ("placed", "waiting"),
     ("closed", "submitted"),
     ("closed", "matching"),
 ]

@@ -110,7 +110,9 @@ def test_coordinator_actions(cast: Cast, make_referral: Any) -> None:
     client_for(cast.referrer).post(f"/referrals/{referral.pk}/submit/")
     client.post(f"/referrals/{referral.pk}/action/start-matching/")
     client.post(f"/referrals/{referral.pk}/action/expert-table/", {"note": "Onduidelijk."})
-    client.post(f"/referrals/{referral.pk}/action/close/", {"outcome": "resolved_at_home"})
+    client.post(
+        f"/referrals/{referral.pk}/close/", {"outcome": "resolved_at_home", "confirmed": "1"}
+    )
     referral.refresh_from_db()
     assert referral.status == "closed"
     assert referral.expert_table

@@ -1,0 +1,54 @@
+"""Error pages in Dutch and in the site's layout; under /api/ a 404 stays JSON."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404. An API client gets the JSON of CONTRACT.md even for a URL that matches no
+    endpoint (inside an endpoint DRF's exception handler answers it already)."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("Niet gevonden.")}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: mostly a form left open past the session, or a sign-out in
+    another tab. The reason is for the log (Django logs it), not for the user."""
+    return render(request, "403_csrf.html", status=403)
+
+
+class NotFoundPageInDebugMiddleware:
+    """The demo (DEBUG on) shows the Dutch 404 page instead of Django's technical one.
+
+    With DEBUG on, Django answers every 404 with its debug page, which lists every URL
+    pattern of the site, and has no setting to turn that off; handler404 serves only with
+    DEBUG off. The demo is shown to outsiders, so this middleware answers a 404 itself before
+    Django's handler sees it: a URL that resolves to nothing (process_request) and an Http404
+    raised by a view (process_exception). The 500 debug page stays: it is for the developer
+    whose demo breaks. Without DEBUG the middleware removes itself (MiddlewareNotUsed).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        if not settings.DEBUG:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            resolve(request.path_info)
+        except Resolver404 as exc:
+            # CommonMiddleware (outside this one) still redirects /pad to /pad/ on a 404.
+            return page_not_found(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None
