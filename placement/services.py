@@ -625,10 +625,7 @@ def offer_cancel_acceptance(
         )
     if offer.status != Offer.Status.ACCEPTED:
         raise Conflict(_("Alleen een geaccepteerd voorstel kan worden geannuleerd."))
-    location_release_hold(location=offer.location, by=by, at=now)
-    _mark_offer_cancelled(offer=offer, reason=reason, at=now)
-    referral = Referral.objects.select_for_update().get(pk=offer.referral_id)
-    referral_transition(referral=referral, to=Referral.Status.MATCHING, by=by, at=now)
+    referral = _fall_through(offer=offer, location=offer.location, by=by, reason=reason, at=now)
     _audit_offer(by=by, action="offer.cancel_acceptance", offer=offer, at=now)
     _notify_fallen_through(
         referral=referral,
@@ -641,6 +638,17 @@ def offer_cancel_acceptance(
         % {"code": referral.code, "location": offer.location.name},
     )
     return offer
+
+
+def _fall_through(
+    *, offer: Offer, location: Location, by: User, reason: str, at: datetime
+) -> Referral:
+    """What an acceptance that falls through undoes: the held place is released, the offer
+    marked cancelled, and the referral goes back to matching."""
+    location_release_hold(location=location, by=by, at=at)
+    _mark_offer_cancelled(offer=offer, reason=reason, at=at)
+    referral = Referral.objects.select_for_update().get(pk=offer.referral_id)
+    return referral_transition(referral=referral, to=Referral.Status.MATCHING, by=by, at=at)
 
 
 @transaction.atomic
@@ -664,15 +672,12 @@ def placement_cancel(
         raise Conflict(
             _("Alleen een geplande plaatsing kan worden geannuleerd; beëindig deze plaatsing.")
         )
-    location_release_hold(location=placement.location, by=by, at=now)
     placement.status = Placement.Status.CANCELLED
     placement.cancelled_at = now
     placement.cancel_reason = reason
     placement.ended_by = by
     placement.save(update_fields=["status", "cancelled_at", "cancel_reason", "ended_by"])
-    _mark_offer_cancelled(offer=offer, reason=reason, at=now)
-    referral = Referral.objects.select_for_update().get(pk=placement.referral_id)
-    referral_transition(referral=referral, to=Referral.Status.MATCHING, by=by, at=now)
+    referral = _fall_through(offer=offer, location=placement.location, by=by, reason=reason, at=now)
     audit_record(
         user=by,
         action="placement.cancel",
