@@ -377,8 +377,10 @@ def report_selects_seconds(env: dict[str, str]) -> float:
 
 
 def generate(env: dict[str, str], referrals: int, password: str) -> dict[str, Any]:
+    # `--password=…` in one argument: a generated password may start with "-", which
+    # argparse would take for an option of its own (1 run in 64 failed so).
     out = manage(
-        env, "generate_national", "--referrals", str(referrals), "--password", password, "--json"
+        env, "generate_national", "--referrals", str(referrals), f"--password={password}", "--json"
     )
     return dict(json.loads(out.strip().splitlines()[-1]))
 
