@@ -217,43 +217,54 @@ def offer_cancel_acceptance(request: HttpRequest, offer_id: int) -> HttpResponse
     back = _offer_page(user, offer)
     if offer.status != Offer.Status.ACCEPTED or Placement.objects.filter(offer=offer).exists():
         raise Http404
+    return _cancel_page(
+        request,
+        cancel=lambda reason: services.offer_cancel_acceptance(offer=offer, by=user, reason=reason),
+        back=back,
+        done=_("De acceptatie is geannuleerd; de plek is vrijgegeven."),
+        title=_("Acceptatie annuleren"),
+        intro=_(
+            "Het voorstel van %(location)s voor verzoek %(code)s is geaccepteerd, maar "
+            "gaat niet door. De gereserveerde plek komt vrij en het verzoek gaat terug "
+            "naar matching. Dit kan niet ongedaan worden gemaakt."
+        )
+        % {"location": offer.location.name, "code": offer.referral.code},
+        button=_("Ja, acceptatie annuleren"),
+    )
+
+
+def _cancel_page(
+    request: HttpRequest,
+    *,
+    cancel: Callable[[str], object],
+    back: str,
+    done: str,
+    title: str,
+    intro: str,
+    button: str,
+) -> HttpResponse:
+    """A cancellation with a reason: the confirmation page (GET, or POST with errors), and
+    on a valid POST the service `cancel(reason)` and back to where the user came from."""
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.offer_cancel_acceptance(
-                offer=offer, by=user, reason=form.cleaned_data["reason"]
-            )
+            cancel(form.cleaned_data["reason"])
         except ValidationFailed as exc:
             _apply_errors(form, exc)
         except Conflict as exc:
             messages.error(request, exc.message)
             return redirect(back)
         else:
-            messages.success(
-                request,
-                _("De acceptatie is geannuleerd; de plek is vrijgegeven."),
-            )
+            messages.success(request, done)
             return redirect(back)
     return render(
         request,
         "placement/cancel_confirm.html",
-        {
-            "title": _("Acceptatie annuleren"),
-            "intro": _(
-                "Het voorstel van %(location)s voor verzoek %(code)s is geaccepteerd, maar "
-                "gaat niet door. De gereserveerde plek komt vrij en het verzoek gaat terug "
-                "naar matching. Dit kan niet ongedaan worden gemaakt."
-            )
-            % {"location": offer.location.name, "code": offer.referral.code},
-            "button": _("Ja, acceptatie annuleren"),
-            "form": form,
-            "back": back,
-        },
+        {"title": title, "intro": intro, "button": button, "form": form, "back": back},
         status=400 if request.method == "POST" else 200,
     )
 
 
-# --- provider --------------------------------------------------------------------------------
 # --- provider --------------------------------------------------------------------------------
 
 
@@ -450,47 +461,28 @@ def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
     back = reverse("placement:placement-detail", args=[placement.pk])
     if placement.status != Placement.Status.PLANNED:
         raise Http404
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.placement_cancel(
-                placement=placement, by=user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationFailed as exc:
-            _apply_errors(form, exc)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-            return redirect(back)
-        else:
-            messages.success(
-                request,
-                _("De plaatsing is geannuleerd; de plek is vrijgegeven."),
-            )
-            return redirect(back)
-    return render(
+    return _cancel_page(
         request,
-        "placement/cancel_confirm.html",
-        {
-            "title": _("Geplande plaatsing annuleren"),
-            "intro": _(
-                "De plaatsing van verzoek %(code)s bij %(location)s per %(date)s gaat niet "
-                "door. De gereserveerde plek komt vrij en het verzoek gaat terug naar "
-                "matching. Dit kan niet ongedaan worden gemaakt."
-            )
-            % {
-                "code": placement.referral.code,
-                "location": placement.location.name,
-                "date": placement.start_date.strftime("%d-%m-%Y"),
-            },
-            "button": _("Ja, plaatsing annuleren"),
-            "form": form,
-            "back": back,
+        cancel=lambda reason: services.placement_cancel(
+            placement=placement, by=user, reason=reason
+        ),
+        back=back,
+        done=_("De plaatsing is geannuleerd; de plek is vrijgegeven."),
+        title=_("Geplande plaatsing annuleren"),
+        intro=_(
+            "De plaatsing van verzoek %(code)s bij %(location)s per %(date)s gaat niet "
+            "door. De gereserveerde plek komt vrij en het verzoek gaat terug naar "
+            "matching. Dit kan niet ongedaan worden gemaakt."
+        )
+        % {
+            "code": placement.referral.code,
+            "location": placement.location.name,
+            "date": placement.start_date.strftime("%d-%m-%Y"),
         },
-        status=400 if request.method == "POST" else 200,
+        button=_("Ja, plaatsing annuleren"),
     )
 
 
-# --- coordinator overviews ----------------------------------------------------------------------
 # --- coordinator overviews ----------------------------------------------------------------------
 
 
