@@ -23,13 +23,24 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(
         label=_("Wachtwoord"), style={"input_type": "password"}, trim_whitespace=False
     )
+    name = serializers.CharField(
+        label=_("Naam"),
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_(
+            "Naam van de sleutel, bijvoorbeeld het systeem dat hem gebruikt (standaard "
+            "‘api’). Een nieuwe aanmelding met dezelfde naam vervangt de vorige sleutel met "
+            "die naam: die werkt daarna niet meer."
+        ),
+    )
     otp_code = serializers.CharField(
         label=_("Code"),
         required=False,
         allow_blank=True,
         help_text=_(
-            "Alleen als tweestapsverificatie voor het account verplicht is: de code uit de "
-            "authenticator-app (of een herstelcode)."
+            "Alleen als tweestapsverificatie voor het account verplicht of ingesteld is: de "
+            "code uit de authenticator-app (of een herstelcode)."
         ),
     )
 
@@ -43,7 +54,9 @@ class TokenRequestSerializer(serializers.Serializer):
                 code="authorization",
             )
         assert isinstance(user, User)
-        if twofactor.two_factor_required(user):
+        # Required by policy, or linked by the user of their own accord: then too a password
+        # alone is not enough, also with REQUIRE_2FA off.
+        if twofactor.code_required(user):
             code = attrs.get("otp_code") or ""
             if not code:
                 raise serializers.ValidationError(
@@ -76,7 +89,10 @@ class LockedOutSerializer(serializers.Serializer):
 
 
 class TokenView(APIView):
-    """POST /api/v1/auth/token/ {username, password} → {token}: a new named token each time."""
+    """POST /api/v1/auth/token/ {username, password[, name, otp_code]} → {token}.
+
+    One token per user per name (default "api"): signing in again replaces the token of that
+    name, so a client that signs in on every run does not pile up valid tokens."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -98,7 +114,7 @@ class TokenView(APIView):
         )
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        _token, key = api_token_create(user=user)
+        _token, key = api_token_create(user=user, name=serializer.validated_data.get("name", ""))
         return Response({"token": key}, status=status.HTTP_200_OK)
 
 

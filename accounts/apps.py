@@ -7,8 +7,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+        from django.contrib.auth.signals import user_logged_in
 
         from accounts import schema  # noqa: F401  (registers the OpenAPI auth descriptions)
+        from accounts.twofactor import remember_enrolment
+
+        user_logged_in.connect(remember_enrolment, dispatch_uid="accounts.remember_enrolment")
 
         # Only in the process that serves runserver (with or without the autoreloader),
         # never in migrate, seed_demo, shell or the tests.

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import AuditEntry, Role, User
 from accounts.permissions import role_required
-from accounts.selectors import audit_trail_for_referral
+from accounts.selectors import audit_trail_for_referral, referrals_by_code
 from accounts.services import audit_record
 
 # What a guardian reads in the export: the action in words, the code as it is when unknown.
@@ -39,6 +39,9 @@ ACTION_LABELS = {
     "referral.wait": "op de wachtlijst gezet",
     "referral.create_replacement": "vervolgverzoek aangemaakt (herplaatsing)",
     "audit.read": "audittrail ingezien",
+    "api_token.create": "API-sleutel aangemaakt",
+    "api_token.replace": "API-sleutel vervangen",
+    "api_token.revoke": "API-sleutel ingetrokken",
     "audit.export": "audittrail geëxporteerd",
 }
 
@@ -83,17 +86,22 @@ def audit_rows(entries: Iterable[AuditEntry], *, for_csv: bool = False) -> list[
 @login_required
 @role_required(Role.PRIVACY_OFFICER, Role.ADMIN)
 def audit_search(request: HttpRequest) -> HttpResponse:
-    """Find a referral by its code (ROP-…) or number, then show its trail."""
-    query = request.GET.get("verzoek", "").strip()
+    """Find a referral by its public code (ROP-2026-00191, 2026-00191, 00191 or 191), then show
+    its trail; a number without a year that several years have is shown as a choice."""
+    query = request.GET.get("verzoek", "").strip()[:30]
     error = ""
+    matches: list[tuple[int, str]] = []
     if query:
-        referral_model = apps.get_model("referrals", "Referral")
-        found = referral_model.objects.filter(code__iexact=query).values_list("pk", flat=True)
-        referral_id = found.first() or (int(query) if query.isdigit() and len(query) < 18 else None)
-        if referral_id is not None and referral_model.objects.filter(pk=referral_id).exists():
-            return redirect("audit-trail", referral_id=referral_id)
-        error = _("Geen verzoek gevonden met deze code of dit nummer.")
-    return render(request, "accounts/audit_search.html", {"query": query, "error": error})
+        matches = referrals_by_code(query=query)
+        if len(matches) == 1:
+            return redirect("audit-trail", referral_id=matches[0][0])
+        if not matches:
+            error = _("Geen verzoek gevonden met deze code of dit nummer.")
+    return render(
+        request,
+        "accounts/audit_search.html",
+        {"query": query, "error": error, "matches": matches},
+    )
 
 
 @require_GET

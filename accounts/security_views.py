@@ -18,7 +18,12 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts import twofactor
 from accounts.models import ApiToken, User
-from accounts.tokens import api_token_create, api_token_revoke
+from accounts.tokens import (
+    api_token_create,
+    api_token_for_owner,
+    api_token_revoke,
+    max_tokens_per_user,
+)
 
 WRONG_CODE = gettext_lazy("Deze code klopt niet of is verlopen. Probeer het opnieuw.")
 THROTTLED = gettext_lazy("Te veel onjuiste codes achter elkaar. Wacht even en probeer opnieuw.")
@@ -48,7 +53,7 @@ class SignInView(auth_views.LoginView):
 
     def get_success_url(self) -> str:
         url = super().get_success_url()
-        if twofactor.needs_second_factor(self.request.user):
+        if twofactor.needs_second_factor(self.request.user, self.request.session):
             return twofactor.two_factor_url(url)
         return url
 
@@ -67,7 +72,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     """The code step: a code from the authenticator app, or one recovery code."""
     user = _user(request)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not twofactor.needs_second_factor(user):
+    if not twofactor.needs_second_factor(user, request.session):
         return twofactor.redirect_next(request, next_url)
     if twofactor.confirmed_totp_device(user) is None:
         return redirect(twofactor.url_with_next("two-factor-enrol", next_url))
@@ -160,13 +165,22 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         "has_authenticator": twofactor.confirmed_totp_device(user) is not None,
         "recovery_codes_left": twofactor.recovery_codes_left(user),
         "api_token_days": settings.API_TOKEN_DAYS,
+        "max_tokens": max_tokens_per_user(),
     }
     return render(request, "accounts/api_keys.html", context)
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 @login_required
 def api_key_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = api_token_revoke(user=_user(request), token_id=token_id)
+    """Revoke one of the user's own keys: GET asks to confirm (no JavaScript), POST does it."""
+    user = _user(request)
+    if request.method == "GET":
+        token = api_token_for_owner(user=user, token_id=token_id)
+        if token.revoked_at is not None:
+            return redirect("api-keys")
+        return render(request, "accounts/api_key_revoke.html", {"token": token})
+    token = api_token_revoke(user=user, token_id=token_id)
     messages.success(request, _("De API-sleutel ‘%(name)s’ is ingetrokken.") % {"name": token.name})
     return redirect("api-keys")

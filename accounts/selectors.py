@@ -1,11 +1,14 @@
 """Reads of the accounts app that more than one caller needs."""
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -32,6 +35,33 @@ def coordinators_of_region(*, region_id: int | None) -> QuerySet[User]:
 
 def audit_trail_for_referral(*, referral_id: int) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(referral_id=referral_id).order_by("-at", "-id")
+
+
+# What a person types for a request code: ROP-2026-00191, rop-2026-00191, 2026-00191, 00191
+# or 191 (spaces for the hyphens too).
+REQUEST_CODE_QUERY = re.compile(r"^(?:rop[\s-]*)?(?:(\d{4})[\s-]+)?(\d{1,12})$", re.IGNORECASE)
+
+
+def referrals_by_code(*, query: str) -> list[tuple[int, str]]:
+    """The referrals (id, code) whose public code the query names, by the code's number
+    (never by internal id). Without a year the number matches in every year: the current
+    year first, then newer before older, so several matches can be shown to choose from."""
+    referral_model = apps.get_model("referrals", "Referral")
+    query = query.strip()
+    match = REQUEST_CODE_QUERY.match(query)
+    if match is None:
+        found = referral_model.objects.filter(code__iexact=query)
+    else:
+        year, number = match.group(1), int(match.group(2))
+        year_pattern = year if year else "[0-9]{4}"
+        found = referral_model.objects.filter(code__regex=rf"^ROP-{year_pattern}-0*{number}$")
+    rows = list(found.values_list("pk", "code")[:50])
+    this_year = str(timezone.localdate().year)
+    return sorted(rows, key=lambda row: (row[1][4:8] != this_year, _negated(row[1][4:8]), row[1]))
+
+
+def _negated(year: str) -> int:
+    return -int(year) if year.isdigit() else 0
 
 
 def notifications_for_user(*, user: User) -> QuerySet[Notification]:

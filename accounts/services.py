@@ -19,6 +19,24 @@ logger = logging.getLogger(__name__)
 BIGINT_MAX = 2**63 - 1
 
 
+# Referral ids whose refusal was audited in the current request, for RefusalAuditMiddleware
+# (None outside a request).
+_refusals_recorded: ContextVar[set[int] | None] = ContextVar(
+    "accounts_refusals_recorded", default=None
+)
+
+
+@contextmanager
+def refusals_tracked() -> Iterator[set[int]]:
+    """Collect, while open, the referral ids of the refusals `audit_record` writes."""
+    recorded: set[int] = set()
+    token = _refusals_recorded.set(recorded)
+    try:
+        yield recorded
+    finally:
+        _refusals_recorded.reset(token)
+
+
 def audit_record(
     *,
     user: User | None,
@@ -38,6 +56,9 @@ def audit_record(
     names itself in `system` ("retention"), so the trail says which job acted. `at` is the
     moment of the action when it is not now (the demo history, loaded in time order).
     """
+    recorded = _refusals_recorded.get()
+    if not allowed and referral_id is not None and recorded is not None:
+        recorded.add(referral_id)
     anonymous = f"systeem: {system}" if system else "anoniem"
     if referral_id is not None and not 0 < referral_id <= BIGINT_MAX:
         # A probe with an id no referral can have (found by the generated-input test: it

@@ -2,7 +2,9 @@
 
 With `settings.REQUIRE_2FA` on, a password alone opens no usable session for a user who
 can see identities: until a TOTP or recovery code is entered, only the two-factor pages and
-sign-out answer, and the API treats the session as absent (401).
+sign-out answer, and the API treats the session as absent (401). A user who linked an
+authenticator app of their own accord is asked for its code in the same way, whatever
+`REQUIRE_2FA` says: enrolling must change something.
 """
 
 import base64
@@ -19,6 +21,7 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
@@ -52,14 +55,49 @@ def two_factor_required(user: Any) -> bool:
     return bool(user.role != Role.ANALYST or user.is_superuser or user.is_staff)
 
 
+# Session key: whether the signed-in user had a confirmed authenticator app at sign-in, so a
+# request needs no query to know it (set by `remember_enrolment` on every sign-in).
+ENROLLED_SESSION_KEY = "_rop_otp_enrolled"
+
+
+def has_authenticator(user: Any) -> bool:
+    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+
+
+def code_required(user: Any, session: SessionBase | None = None) -> bool:
+    """Whether signing in as `user` takes a code: when the policy requires it, or when the
+    user linked an authenticator app (also with REQUIRE_2FA off). With a session, its
+    remembered answer saves the query."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if two_factor_required(user):
+        return True
+    if session is not None:
+        enrolled = session.get(ENROLLED_SESSION_KEY)
+        if enrolled is None:  # a session from before this key existed
+            enrolled = session[ENROLLED_SESSION_KEY] = has_authenticator(user)
+        return bool(enrolled)
+    return has_authenticator(user)
+
+
+def remember_enrolment(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """user_logged_in receiver: note in the new session whether the user has an app."""
+    session = getattr(request, "session", None)
+    if session is not None and user is not None:
+        session[ENROLLED_SESSION_KEY] = has_authenticator(user)
+
+
 def is_verified(user: Any) -> bool:
     """True when this session's user passed the second factor (set by OTPMiddleware)."""
     check = getattr(user, "is_verified", None)
     return bool(check()) if callable(check) else False
 
 
-def needs_second_factor(user: Any) -> bool:
-    return two_factor_required(user) and not is_verified(user)
+def needs_second_factor(user: Any, session: SessionBase | None = None) -> bool:
+    """A signed-in user who must still enter a code in this session."""
+    if not getattr(user, "is_authenticated", False) or is_verified(user):
+        return False
+    return code_required(user, session)
 
 
 def url_with_next(name: str, next_url: str = "") -> str:
@@ -106,7 +144,7 @@ class TwoFactorRequiredMiddleware:
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponseBase | None:
-        if not needs_second_factor(request.user):
+        if not needs_second_factor(request.user, getattr(request, "session", None)):
             return None
         if request.path_info.startswith("/api/"):
             # The API sees no session at all: 401, unless the caller sends an API token.
@@ -123,7 +161,7 @@ class VerifiedSessionAuthentication(SessionAuthentication):
 
     def authenticate(self, request: Request) -> tuple[Any, None] | None:
         result = super().authenticate(request)
-        if result is not None and needs_second_factor(result[0]):
+        if result is not None and needs_second_factor(result[0], request._request.session):
             return None
         return result
 
@@ -220,6 +258,7 @@ def session_verify(request: HttpRequest, device: Device) -> None:
     """Mark this session as verified with `device`; a new session key for the new trust."""
     request.session.cycle_key()
     otp_login(request, device)
+    request.session[ENROLLED_SESSION_KEY] = True
 
 
 def cooloff_minutes() -> int:

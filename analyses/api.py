@@ -40,9 +40,20 @@ def _pivot(pivot: Pivot) -> dict[str, Any]:
 
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("period", str, required=False),
-    OpenApiParameter("region", str, required=False),
-    OpenApiParameter("care_form", str, required=False),
+    OpenApiParameter(
+        "period",
+        str,
+        required=False,
+        description="`all` (default), a quarter `2026-Q1` or a month `2026-03`.",
+    ),
+    OpenApiParameter(
+        "region",
+        str,
+        required=False,
+        description="A region code; none = every region (a coordinator: its own region "
+        "unless it works for every region). A coordinator gets 404 for another region.",
+    ),
+    OpenApiParameter("care_form", str, required=False, description="A care form code."),
 ]
 
 
@@ -53,22 +64,26 @@ class RebuildOut(serializers.Serializer):
 
 class ReportView(APIView):
     """A report: `built_at`, the filters applied and the tables. For analysts, counts 1–4
-    are `"<5"` and totals or percentages that would reveal them are `"x"`."""
+    are `"<5"` and totals or percentages that would reveal them are `"x"`. An unknown
+    filter value is a 400 naming the field; a region outside a coordinator's scope a 404."""
 
     permission_classes = PERMISSIONS
 
     def report(self, filters: selectors.Filters, disclosure: Disclosure) -> dict[str, Any]:
         raise NotImplementedError
 
-    @extend_schema(parameters=FILTER_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=FILTER_PARAMETERS,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)
-        filters = selectors.Filters.from_query(request.query_params)
+        scope = selectors.report_scope(user=user, query=request.query_params)
         body = {
             "built_at": selectors.built_at(),
-            "filters": filters.as_dict(),
-            **self.report(filters, Disclosure.for_user(user)),
+            "filters": scope.filters.as_dict(),
+            **self.report(scope.filters, scope.disclosure),
         }
         return Response(body)
 

@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from analyses.sql import (
     bytewise,
-    grouped_with_median,
     median,
     month_of,
     periodised,
@@ -279,19 +278,27 @@ def build_refusals(ctx: Context) -> Report:
 
 
 def build_provider_responses(ctx: Context) -> Report:
+    """Answers per provider, per care form of the offered location and for every care form
+    (`care_form` ''), so that the care-form filter applies to this table too."""
     keys = ["period", "region", "provider"]
-    measures = f"""COUNT(*) AS offers,
+    k = ", ".join(keys)
+    sql = f"""{_offer_facts(ctx)},
+    totals AS (
+        SELECT {k}, CASE WHEN GROUPING(care_form) = 1 THEN '' ELSE care_form END AS cf,
+               COUNT(*) AS offers,
                SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END) AS accepted,
                SUM(CASE WHEN status IN {REFUSED} THEN 1 ELSE 0 END) AS refused,
-               SUM(CASE WHEN reason = 'no_response' THEN 1 ELSE 0 END) AS no_response"""
-    sql = f"""{_offer_facts(ctx)},
-    totals AS ({grouped_with_median("po", keys, measures, "hours")})
-    SELECT period, region, provider, offers, accepted, refused, no_response,
+               SUM(CASE WHEN reason = 'no_response' THEN 1 ELSE 0 END) AS no_response,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median
+        FROM po GROUP BY GROUPING SETS (({k}, care_form), ({k}))
+    )
+    SELECT period, region, provider, cf, offers, accepted, refused, no_response,
            {rounded("median", 2)}
     FROM totals"""
     return Report(
         columns=(
             *keys,
+            "care_form",
             "offers",
             "accepted",
             "refused",
@@ -342,7 +349,8 @@ def build_replacements(ctx: Context) -> Report:
 
 def build_chains(ctx: Context) -> Report:
     """A youth's chain starts at a placement that no re-placement led to and follows
-    Placement.next_referral → that referral's placement → …"""
+    Placement.next_referral → that referral's placement → … Per care form of the chain's
+    first placement, and for every care form (`care_form` '')."""
     sql = f"""
         WITH RECURSIVE chain (root_id, next_referral_id, n) AS (
             SELECT p.id, p.next_referral_id, 1 FROM placement_placement p
@@ -356,9 +364,11 @@ def build_chains(ctx: Context) -> Report:
         ), lengths AS (
             SELECT root_id, MAX(n) AS n FROM chain GROUP BY root_id
         ), roots AS (
-            SELECT p.start_date AS d, COALESCE(rg.code, '') AS reg, lengths.n AS n
+            SELECT p.start_date AS d, COALESCE(rg.code, '') AS reg, lengths.n AS n,
+                   l.care_form AS care_form
             FROM lengths
             JOIN placement_placement p ON p.id = lengths.root_id
+            JOIN capacity_location l ON l.id = p.location_id
             JOIN referrals_referral r ON r.id = p.referral_id
             JOIN referrals_youthidentity y ON y.id = r.youth_id
             LEFT JOIN accounts_municipality m ON m.id = y.municipality_id
@@ -366,13 +376,19 @@ def build_chains(ctx: Context) -> Report:
         ), pc AS (
             {periodised("roots")}
         )
-        SELECT period, region, n, COUNT(*) FROM pc GROUP BY period, region, n"""
-    return Report(columns=("period", "region", "placements_in_chain", "youths"), sql=sql)
+        SELECT period, region, CASE WHEN GROUPING(care_form) = 1 THEN '' ELSE care_form END,
+               n, COUNT(*)
+        FROM pc GROUP BY GROUPING SETS ((period, region, n, care_form), (period, region, n))"""
+    return Report(
+        columns=("period", "region", "care_form", "placements_in_chain", "youths"), sql=sql
+    )
 
 
 def build_kpis(ctx: Context) -> Report:
-    """Five figures per period and region (value = numerator / denominator, or a median with
-    numerator = denominator = n), and the share of stale capacity (all periods, regions)."""
+    """Five figures per period, region and first-choice care form (value = numerator /
+    denominator, or a median with numerator = denominator = n), and the share of stale
+    capacity per region and care form (period 'all': it is today's); `care_form` '' is every
+    care form."""
     figures = [
         ("days_to_placement", "placements", "placements", rounded("median", 2)),
         ("offers_per_placement", "offers_placed", "placements", None),
@@ -381,7 +397,7 @@ def build_kpis(ctx: Context) -> Report:
         ("waiting_17_plus", "waiting_17_plus", "NULL", "waiting_17_plus"),
     ]
     per_region = "\n    UNION ALL\n    ".join(
-        f"""SELECT period, region, '{code}', CAST({num} AS FLOAT),
+        f"""SELECT period, region, cf, '{code}', CAST({num} AS FLOAT),
            CAST({den} AS INTEGER), CAST({value or ratio(num, den)} AS FLOAT) FROM figures"""
         for code, num, den, value in figures
     )
@@ -396,24 +412,48 @@ def build_kpis(ctx: Context) -> Report:
                SUM(waiting_17_plus) AS waiting_17_plus"""
     stale = """CASE WHEN last_confirmed_at IS NULL OR last_confirmed_at < %s::timestamptz
                      THEN 1 ELSE 0 END"""
-    grouped = grouped_with_median(
-        "pr", ["period", "region"], measures, "days_to_placement", "placed = 1"
-    )
     sql = f"""{_referral_facts(ctx)},
-    figures AS ({grouped}), capacity AS (
-        SELECT COUNT(*) AS locations, COALESCE(SUM({stale}), 0) AS stale
-        FROM capacity_location WHERE is_active
+    figures AS (
+        SELECT period, region, CASE WHEN GROUPING(care_form) = 1 THEN '' ELSE care_form END
+                   AS cf,
+               {measures},
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_placement)
+                   FILTER (WHERE placed = 1) AS median
+        FROM pr GROUP BY GROUPING SETS ((period, region, care_form), (period, region))
+    ), {_location_levels("l.is_active")}, capacity AS (
+        SELECT region, CASE WHEN GROUPING(care_form) = 1 THEN '' ELSE care_form END AS cf,
+               COUNT(*) AS locations, COALESCE(SUM({stale}), 0) AS stale
+        FROM located GROUP BY GROUPING SETS ((region, care_form), (region))
     )
     {per_region}
     UNION ALL
-    SELECT 'all', '', 'stale_capacity', CAST(stale AS FLOAT), CAST(locations AS INTEGER),
-           CAST({ratio("stale", "locations")} AS FLOAT) FROM capacity"""
+    SELECT 'all', region, cf, 'stale_capacity', CAST(stale AS FLOAT),
+           CAST(locations AS INTEGER), CAST({ratio("stale", "locations")} AS FLOAT)
+    FROM capacity
+    UNION ALL
+    -- Without any location still one row for every region (0 of 0): there is always a KPI
+    -- row, which dates the reports (selectors.built_at).
+    SELECT 'all', '', '', 'stale_capacity', CAST(0 AS FLOAT), 0, CAST(NULL AS FLOAT)
+    WHERE NOT EXISTS (SELECT 1 FROM capacity)"""
     cutoff = _start_of(ctx.as_of) - timedelta(days=settings.CAPACITY_STALE_DAYS)
     return Report(
-        columns=("period", "region", "code", "numerator", "denominator", "value"),
+        columns=("period", "region", "care_form", "code", "numerator", "denominator", "value"),
         sql=sql,
         params=[cutoff],
     )
+
+
+def _location_levels(where: str) -> str:
+    """A CTE `located`: each location of capacity_location matching `where` once per region
+    level: for every region that contracts it (its code) and once for every region ('')."""
+    return f"""located AS (
+        SELECT l.*, {bytewise("''")} AS region FROM capacity_location l WHERE {where}
+        UNION ALL
+        SELECT l.*, {bytewise("rg.code")} AS region FROM capacity_location l
+        JOIN capacity_location_regions lr ON lr.location_id = l.id
+        JOIN accounts_region rg ON rg.id = lr.region_id
+        WHERE {where}
+    )"""
 
 
 def _start_of(day: date) -> datetime:
@@ -435,7 +475,8 @@ def _months(as_of: date, count: int = 12) -> list[tuple[str, datetime]]:
 def build_occupancy(ctx: Context) -> Report:
     """Occupied and total places per care form at each month's end, from the capacity
     history: the counts after the last change before that moment; before a location's first
-    recorded change, the counts before it; without any change, its current counts."""
+    recorded change, the counts before it; without any change, its current counts. Per
+    region that contracts the location, and for every region ('')."""
     months = _months(ctx.as_of)
     values = ", ".join("(%s, %s::timestamptz)" for _ in months)
     params: list[Any] = []
@@ -443,6 +484,7 @@ def build_occupancy(ctx: Context) -> Report:
         params += [period, cutoff]
     sql = f"""
         WITH months (period, cutoff) AS (VALUES {values}),
+        {_location_levels("l.is_active")},
         loc AS (
             SELECT id, care_form, occupied_places, total_places
             FROM capacity_location WHERE is_active
@@ -459,13 +501,13 @@ def build_occupancy(ctx: Context) -> Report:
             FROM months m JOIN ev
               ON ev.at < m.cutoff AND (ev.next_at IS NULL OR ev.next_at >= m.cutoff)
         )
-        SELECT m.period, '', l.care_form,
+        SELECT m.period, l.region, l.care_form,
                SUM(COALESCE(b.occupied, f.occupied_before, l.occupied_places)),
                SUM(COALESCE(b.total, f.total_before, l.total_places))
-        FROM months m CROSS JOIN loc l
+        FROM months m CROSS JOIN located l
         LEFT JOIN last_before b ON b.period = m.period AND b.location_id = l.id
         LEFT JOIN ev f ON f.location_id = l.id AND f.rn = 1
-        GROUP BY m.period, l.care_form"""
+        GROUP BY m.period, l.region, l.care_form"""
     return Report(
         columns=("period", "region", "care_form", "occupied", "total"),
         sql=sql,

@@ -108,9 +108,11 @@ class RefusalRow(ReportRow):
 
 
 class ProviderResponseRow(ReportRow):
-    """Answers per provider: acceptance, no response, median response time."""
+    """Answers per provider (per care form of the location offered, and '' for all of them):
+    acceptance, no response, median response time."""
 
     provider = models.CharField(max_length=200)
+    care_form = models.CharField(max_length=30, blank=True, default="")  # '' = every one
     offers = models.PositiveIntegerField()
     accepted = models.PositiveIntegerField()
     refused = models.PositiveIntegerField()  # refused + expired
@@ -137,8 +139,10 @@ class ReplacementRow(ReportRow):
 
 
 class ChainRow(ReportRow):
-    """Youths by the number of placements in their chain (moves = placements − 1)."""
+    """Youths by the number of placements in their chain (moves = placements − 1), per care
+    form of the chain's first placement ('' = every care form)."""
 
+    care_form = models.CharField(max_length=30, blank=True, default="")
     placements_in_chain = models.PositiveIntegerField()
     youths = models.PositiveIntegerField()
 
@@ -148,8 +152,10 @@ class ChainRow(ReportRow):
 
 
 class KpiRow(ReportRow):
-    """One steering figure: value = numerator / denominator (or a median, then numerator=n)."""
+    """One steering figure: value = numerator / denominator (or a median, then numerator=n),
+    per first-choice care form ('' = every care form)."""
 
+    care_form = models.CharField(max_length=30, blank=True, default="")
     code = models.CharField(max_length=40)
     numerator = models.FloatField(null=True)
     denominator = models.PositiveIntegerField(null=True)
@@ -161,7 +167,8 @@ class KpiRow(ReportRow):
 
 
 class OccupancyRow(ReportRow):
-    """Occupied and total places per care form at the end of a month (capacity history)."""
+    """Occupied and total places per care form at the end of a month (capacity history), per
+    region contracting the location ('' = every region)."""
 
     care_form = models.CharField(max_length=30)
     occupied = models.PositiveIntegerField()

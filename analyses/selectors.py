@@ -4,6 +4,7 @@ Each function returns the figures as shown to the given user: every count goes t
 `analyses.disclosure` here, so no caller can forget it. A fixed number of queries each.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,11 +12,21 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
-from accounts.models import Region
-from analyses.disclosure import HIDDEN, Disclosure, Pivot, Table, protect_pivot, protect_table
+from accounts.models import Region, Role, User
+from accounts.selectors import regions_for_user
+from analyses.disclosure import (
+    HIDDEN,
+    SMALL,
+    Disclosure,
+    Pivot,
+    Table,
+    protect_pivot,
+    protect_table,
+)
 from analyses.models import (
     ChainRow,
     KpiRow,
@@ -28,8 +39,10 @@ from analyses.models import (
     UnmetNeedRow,
 )
 from config.codes import CareForm, Expertise, RefusalReason
+from config.errors import NotFound, ValidationFailed
 
 CARE_FORMS = {k: str(v) for k, v in CareForm.choices}
+SUPPRESSED = (SMALL, HIDDEN)
 EXPERTISE = {k: str(v) for k, v in Expertise.choices}
 REASONS = {k: str(v) for k, v in RefusalReason.choices}
 
@@ -46,25 +59,81 @@ def reason_label(code: str) -> str:
     return REASONS.get(code, code)
 
 
+PERIOD_CODE = re.compile(r"^(all|\d{4}-Q[1-4]|\d{4}-(0[1-9]|1[0-2]))$")
+
+
 @dataclass(frozen=True)
 class Filters:
     period: str = "all"
     region: str = ""
     care_form: str = ""
 
-    @classmethod
-    def from_query(cls, query: Any) -> "Filters":
-        """From GET parameters (`periode`/`period`, `regio`/`region`, `zorgvorm`/`care_form`);
-        unknown values fall back to 'everything' rather than erroring."""
-        period = str(query.get("periode") or query.get("period") or "all")[:10]
-        region = str(query.get("regio") or query.get("region") or "")[:10]
-        care_form = str(query.get("zorgvorm") or query.get("care_form") or "")
-        if care_form not in CARE_FORMS:
-            care_form = ""
-        return cls(period=period, region=region, care_form=care_form)
-
     def as_dict(self) -> dict[str, str]:
         return {"period": self.period, "region": self.region, "care_form": self.care_form}
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What one user may read of the reports: the filters (checked and resolved), how the
+    figures are disclosed, and the regions the user may choose from (code, name)."""
+
+    filters: Filters
+    disclosure: Disclosure
+    regions: list[tuple[str, str]]
+    # True when "every region" ('') is within the user's scope.
+    every_region: bool
+
+
+def _param(query: Any, *names: str) -> str:
+    for name in names:
+        value = query.get(name)
+        if value:
+            return str(value).strip()
+    return ""
+
+
+def report_scope(*, user: User, query: Any) -> ReportScope:
+    """The filters of a report request (`period`/`periode`, `region`/`regio`,
+    `care_form`/`zorgvorm`), checked against the codes and the user's scope.
+
+    Every filter either filters or is refused: an unknown period code, region or care form
+    raises `ValidationFailed` naming the field. The analyst reads every region (suppressed,
+    DESIGN.md rule 8). A coordinator reads only the regions it works for
+    (`regions_for_user`), with exact figures: another region is `NotFound` (404, as any
+    object outside one's scope); without a region it gets its first region, or every
+    region when it works for all of them. Two queries."""
+    period = _param(query, "period", "periode") or "all"
+    region = _param(query, "region", "regio")
+    care_form = _param(query, "care_form", "zorgvorm")
+    every = list(Region.objects.order_by("name", "code").values_list("code", "name"))
+    errors: dict[str, list[str]] = {}
+    if not PERIOD_CODE.match(period):
+        errors["period"] = [
+            _("Onbekende periode: kies 'all', een kwartaal (2026-Q1) of een maand (2026-03).")
+        ]
+    if region and region not in {code for code, _name in every}:
+        errors["region"] = [_("Onbekende regio: geef de code van een regio.")]
+    if care_form and care_form not in CARE_FORMS:
+        errors["care_form"] = [_("Onbekende zorgvorm: geef de code van een zorgvorm.")]
+    if errors:
+        raise ValidationFailed(errors)
+    regions, every_region = every, True
+    if user.role == Role.COORDINATOR:
+        own = set(regions_for_user(user=user).values_list("code", flat=True))
+        regions = [(code, name) for code, name in every if code in own]
+        every_region = bool(every) and len(regions) == len(every)
+        if region and region not in own:
+            raise NotFound
+        if not region and not every_region:
+            if not regions:
+                raise NotFound
+            region = regions[0][0]
+    return ReportScope(
+        filters=Filters(period=period, region=region, care_form=care_form),
+        disclosure=Disclosure.for_user(user),
+        regions=regions,
+        every_region=every_region,
+    )
 
 
 def _scoped(qs: QuerySet[Any], filters: Filters, *, care_form_field: str | None = None) -> Any:
@@ -82,14 +151,19 @@ def latest_run() -> ReportRun | None:
     return ReportRun.objects.order_by("-created_at", "-id").first()
 
 
-def filter_options() -> dict[str, list[tuple[str, str]]]:
+def filter_options(scope: ReportScope | None = None) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the filter form; the regions those of `scope` (else every region)."""
     periods = sorted(
         set(KpiRow.objects.values_list("period", flat=True).distinct()), key=_period_order
     )
-    regions = list(Region.objects.order_by("name").values_list("code", "name"))
+    if scope is None:
+        regions = list(Region.objects.order_by("name").values_list("code", "name"))
+        every_region = True
+    else:
+        regions, every_region = scope.regions, scope.every_region
     return {
         "periods": [(p, period_label(p)) for p in periods] or [("all", period_label("all"))],
-        "regions": [("", _("Alle regio's")), *regions],
+        "regions": [("", _("Alle regio's"))] * every_region + regions,
         "care_forms": [("", _("Alle zorgvormen")), *CARE_FORMS.items()],
     }
 
@@ -194,7 +268,7 @@ def refusals(*, filters: Filters, disclosure: Disclosure) -> dict[str, Table]:
         disclosure=disclosure,
     )
     provider_rows = list(
-        _scoped(ProviderResponseRow.objects.all(), filters).values(
+        _scoped(ProviderResponseRow.objects.filter(care_form=filters.care_form), filters).values(
             "provider", *PROVIDER_COUNTS, "median_response_hours"
         )
     )
@@ -209,15 +283,15 @@ def refusals(*, filters: Filters, disclosure: Disclosure) -> dict[str, Table]:
             raw["median_response_hours"], raw["accepted"] + raw["refused"] - raw["no_response"]
         )
     providers.columns += ["acceptance_rate", "no_response_share", "median_response_hours"]
-    if not filters.care_form:
-        # The same quantities in both tables: hide them together.
-        if HIDDEN in (providers.totals.get("refused"), reasons.totals.get("refusals")):
-            providers.totals["refused"] = reasons.totals["refusals"] = HIDDEN
-        if providers.totals.get("no_response") == HIDDEN:
-            reasons.totals["refusals"] = HIDDEN
-            for row in reasons.rows:
-                if row["reason_code"] == RefusalReason.NO_RESPONSE:
-                    row["refusals"] = HIDDEN
+    # The same quantities in both tables (the same offers, care-form filter included):
+    # hide them together.
+    if HIDDEN in (providers.totals.get("refused"), reasons.totals.get("refusals")):
+        providers.totals["refused"] = reasons.totals["refusals"] = HIDDEN
+    if providers.totals.get("no_response") == HIDDEN:
+        reasons.totals["refusals"] = HIDDEN
+        for row in reasons.rows:
+            if row["reason_code"] == RefusalReason.NO_RESPONSE:
+                row["refusals"] = HIDDEN
     total_offers = sum(r["offers"] for r in provider_rows)
     providers.totals["no_response_share"] = (
         disclosure.share(sum(r["no_response"] for r in provider_rows), total_offers)
@@ -265,7 +339,9 @@ def replacements(*, filters: Filters, disclosure: Disclosure) -> dict[str, Table
         )
     table.columns += ["rate_6m", "rate_12m"]
     chain_rows = list(
-        _scoped(ChainRow.objects.all(), filters).values("placements_in_chain", "youths")
+        _scoped(ChainRow.objects.filter(care_form=filters.care_form), filters).values(
+            "placements_in_chain", "youths"
+        )
     )
     chains = protect_table(
         chain_rows, dimensions=["placements_in_chain"], counts=["youths"], disclosure=disclosure
@@ -288,9 +364,9 @@ def kpis(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
     figures = {
         r.code: r
         for r in KpiRow.objects.filter(
-            period__in=[filters.period, "all"], region__in=[filters.region, ""]
+            period__in=[filters.period, "all"], region=filters.region, care_form=filters.care_form
         )
-        if (r.period, r.region) == (filters.period, filters.region) or r.code == "stale_capacity"
+        if r.period == filters.period or r.code == "stale_capacity"
     }
     out: list[dict[str, Any]] = []
 
@@ -320,8 +396,9 @@ def kpis(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
         )
         add("complete_va", disclosure.share(n("complete_va"), d("complete_va")))
         add("waiting_17_plus", disclosure.count(n("waiting_17_plus")))
-    if "stale_capacity" in figures:
-        # Locations, not people: exact for everyone.
+    if "stale_capacity" in figures and filters.period in _periods_of_today():
+        # Today's figure, so only in a period holding today. Locations, not people: exact
+        # for everyone.
         add(
             "stale_capacity", Disclosure(exact=True).share(n("stale_capacity"), d("stale_capacity"))
         )
@@ -334,10 +411,28 @@ def kpis(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
     return out
 
 
+def _months_of(period: str) -> list[str]:
+    """The month codes a period code covers: '2026-Q1' → 2026-01…03, '2026-03' → itself."""
+    year, _sep, part = period.partition("-")
+    if part.startswith("Q"):
+        first = 3 * (int(part[1:]) - 1) + 1
+        return [f"{year}-{month:02d}" for month in range(first, first + 3)]
+    return [period]
+
+
+def _periods_of_today() -> set[str]:
+    """The period codes that hold today: 'all', this quarter and this month."""
+    today = timezone.localdate()
+    return {"all", f"{today.year}-Q{(today.month - 1) // 3 + 1}", f"{today:%Y-%m}"}
+
+
 def occupancy(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
-    """Occupied and total places per care form per month. Places are public (contracted),
-    so the rate is hidden whenever the number of youths occupying them is small."""
-    qs = OccupancyRow.objects.all()
+    """Occupied and total places per care form per month of the period, in the region (''
+    every region). Places are public (contracted), so the rate is hidden whenever the
+    number of youths occupying them is small."""
+    qs = OccupancyRow.objects.filter(region=filters.region)
+    if filters.period != "all":
+        qs = qs.filter(period__in=_months_of(filters.period))
     if filters.care_form:
         qs = qs.filter(care_form=filters.care_form)
     return [
@@ -364,32 +459,54 @@ def chart_data(
     reasons: Table,
     occupancy_rows: Iterable[dict[str, Any]],
 ) -> dict[str, Any]:
-    """Numbers only; a hidden figure becomes null (a gap in the chart)."""
+    """The figures of the charts: `values` holds the numbers, a suppressed figure null (it
+    has no length to draw); `shown` holds every figure as disclosed ("<5", "x" or the
+    number), which the chart writes as a label where the value is null; `suppressed` lists
+    the points not drawn, for the text under the chart (analyses-charts.js, dashboard)."""
 
     def number(value: Any) -> float | None:
         return value if isinstance(value, int | float) else None
 
     months: list[str] = []
-    series: dict[str, dict[str, float | None]] = defaultdict(dict)
+    series: dict[str, dict[str, Any]] = defaultdict(dict)
     for row in occupancy_rows:
         if row["period"] not in months:
             months.append(row["period"])
-        series[row["care_form"]][row["period"]] = number(row["rate"])
+        series[row["care_form"]][row["period"]] = row["rate"]
+    refusal_labels = [row["reason"] for row in reasons.rows]
+    refusal_shown = [row["refusals"] for row in reasons.rows]
+    occupancy_series = [
+        {
+            "label": label,
+            "values": [number(values.get(m)) for m in months],
+            "shown": [values.get(m) for m in months],
+        }
+        for label, values in series.items()
+    ]
     replaced = _replacement_series(filters=filters, disclosure=disclosure)
     return {
         "refusals": {
-            "labels": [row["reason"] for row in reasons.rows],
-            "values": [number(row["refusals"]) for row in reasons.rows],
+            "labels": refusal_labels,
+            "values": [number(v) for v in refusal_shown],
+            "shown": refusal_shown,
+            "suppressed": _suppressed(zip(refusal_labels, refusal_shown, strict=True)),
         },
         "occupancy": {
             "labels": months,
-            "series": [
-                {"label": label, "values": [values.get(m) for m in months]}
-                for label, values in series.items()
-            ],
+            "series": occupancy_series,
+            "suppressed": _suppressed(
+                (f"{serie['label']}, {period_label(m)}", shown)
+                for serie in occupancy_series
+                for m, shown in zip(months, serie["shown"], strict=True)
+            ),
         },
         "replacements": replaced,
     }
+
+
+def _suppressed(points: Iterable[tuple[str, Any]]) -> list[dict[str, str]]:
+    """The points whose figure is suppressed ("<5" or "x"), as label and shown text."""
+    return [{"label": label, "shown": shown} for label, shown in points if shown in SUPPRESSED]
 
 
 def _replacement_series(*, filters: Filters, disclosure: Disclosure) -> dict[str, Any]:
@@ -402,8 +519,10 @@ def _replacement_series(*, filters: Filters, disclosure: Disclosure) -> dict[str
         started[period] += s
         replaced[period] += r12
     months = sorted(started)
-    values = [disclosure.share(replaced[m], started[m]) for m in months]
+    shown = [disclosure.share(replaced[m], started[m]) for m in months]
     return {
         "labels": months,
-        "values": [v if isinstance(v, int | float) else None for v in values],
+        "values": [v if isinstance(v, int | float) else None for v in shown],
+        "shown": shown,
+        "suppressed": _suppressed((period_label(m), v) for m, v in zip(months, shown, strict=True)),
     }

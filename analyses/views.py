@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -19,6 +20,7 @@ from accounts.permissions import role_required
 from analyses import selectors, services
 from analyses.disclosure import Disclosure, Pivot, Table
 from analyses.tasks import rebuild_reports
+from config.errors import ValidationFailed
 
 ROLES = (Role.COORDINATOR, Role.ANALYST)
 
@@ -129,15 +131,32 @@ def _tables(filters: selectors.Filters, disclosure: Disclosure) -> dict[str, Any
 @role_required(*ROLES)
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    filters = selectors.Filters.from_query(request.GET)
-    disclosure = Disclosure.for_user(user)
+    try:
+        scope = selectors.report_scope(user=user, query=request.GET)
+    except ValidationFailed as failure:
+        # A filter the reports do not know: say which, show no figures.
+        context = {
+            "errors": failure.errors,
+            "filters": selectors.Filters(
+                period=request.GET.get("periode", ""),
+                region=request.GET.get("regio", ""),
+                care_form=request.GET.get("zorgvorm", ""),
+            ),
+            "options": selectors.filter_options(),
+            "built_at": selectors.built_at(),
+            "run": selectors.latest_run(),
+            "exact": Disclosure.for_user(user).exact,
+            "query": "",
+        }
+        return render(request, "analyses/dashboard.html", context, status=400)
+    filters, disclosure = scope.filters, scope.disclosure
     data = _tables(filters, disclosure)
     occupancy_table = Table(
         columns=["period", "care_form", "occupied", "total", "rate"], rows=data["occupancy"]
     )
     context = {
         "filters": filters,
-        "options": selectors.filter_options(),
+        "options": selectors.filter_options(scope),
         "built_at": selectors.built_at(),
         "run": selectors.latest_run(),
         "exact": disclosure.exact,
@@ -150,9 +169,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "replacements": _labelled(data["replacements"]),
         "chains": _labelled(data["chains"]),
         "occupancy": _labelled(occupancy_table),
-        "query": request.GET.urlencode(),
+        "query": _query(filters),
     }
     return render(request, "analyses/dashboard.html", context)
+
+
+def _query(filters: selectors.Filters) -> str:
+    """The filters as applied (region resolved), for the CSV links."""
+    return urlencode(
+        {"periode": filters.period, "regio": filters.region, "zorgvorm": filters.care_form}
+    )
 
 
 @require_POST
@@ -199,8 +225,12 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     """Every table as CSV, exactly as shown on the dashboard (suppression included)."""
     if table not in EXPORTS:
         raise Http404
-    filters = selectors.Filters.from_query(request.GET)
-    disclosure = Disclosure.for_user(_user(request))
+    try:
+        scope = selectors.report_scope(user=_user(request), query=request.GET)
+    except ValidationFailed as failure:
+        message = " ".join(" ".join(texts) for texts in failure.errors.values())
+        return HttpResponse(message, content_type="text/plain; charset=utf-8", status=400)
+    filters, disclosure = scope.filters, scope.disclosure
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{table}-{filters.period}-{stamp}.csv"'
@@ -214,7 +244,7 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
             _("Periode"),
             selectors.period_label(filters.period),
             _("Regio"),
-            filters.region or _("alle regio's"),
+            dict(scope.regions).get(filters.region, filters.region) or _("alle regio's"),
             _("Zorgvorm"),
             selectors.care_form_label(filters.care_form) if filters.care_form else _("alle"),
         ]

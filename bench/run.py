@@ -190,10 +190,11 @@ class Client:
         return elapsed
 
 
-def token_for(base: str, username: str, password: str) -> str:
+def token_for(base: str, username: str, password: str, name: str = "bench") -> str:
+    """A token named `name`: a second token of the same name replaces the first."""
     response = requests.post(
         base + "/api/v1/auth/token/",
-        json={"username": username, "password": password},
+        json={"username": username, "password": password, "name": name},
         timeout=30,
     )
     if response.status_code != 200:
@@ -646,7 +647,7 @@ def celery_rebuild(base: str, password: str) -> dict[str, Any]:
     """Ask for a rebuild through the API and let the Celery worker run it (its peak memory
     is part of peak_memory_mb); reported as a figure without a bar."""
     log("report rebuild through the API and the Celery worker (reports queue)")
-    client = Client(base, token=token_for(base, "coord_jr01", password))
+    client = Client(base, token=token_for(base, "coord_jr01", password, name="bench-rebuild"))
     started = time.perf_counter()
     client.timed("POST", "/api/v1/reports/rebuild/", {})
     deadline = time.monotonic() + 300

@@ -67,11 +67,13 @@ class Location(models.Model):
             models.CheckConstraint(
                 condition=Q(occupied_places__gte=0), name="location_occupied_gte_0"
             ),
+            # Occupied places are the active placements, held ones the accepted offers; free
+            # places are what the provider offers. What is left is "niet beschikbaar".
             models.CheckConstraint(
                 condition=Q(
-                    total_places=F("free_places") + F("held_places") + F("occupied_places")
+                    total_places__gte=F("free_places") + F("held_places") + F("occupied_places")
                 ),
-                name="location_counts_add_up",
+                name="location_counts_within_total",
             ),
             models.CheckConstraint(
                 condition=Q(age_min__lte=F("age_max")), name="location_age_range_ordered"
@@ -90,6 +92,16 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.provider})"
+
+    @property
+    def unavailable_places(self) -> int:
+        """Places neither free, held nor occupied: the provider does not offer them now."""
+        return self.total_places - self.free_places - self.held_places - self.occupied_places
+
+    @property
+    def max_free_places(self) -> int:
+        """The most free places the provider may state: the places not held or occupied."""
+        return self.total_places - self.held_places - self.occupied_places
 
 
 class CapacityEventQuerySet(models.QuerySet["CapacityEvent"]):

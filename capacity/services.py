@@ -308,9 +308,9 @@ def _ensure_int(value: object, field: str) -> int:
 def location_set_free_places(*, location: Location, free_places: int, by: User) -> Location:
     """The provider states how many places are free now (a correction, also "still correct").
 
-    The contracted total stays; the difference moves between free and occupied (youths
-    who arrived or left outside coordination). Held places belong to accepted offers and
-    cannot be corrected away here.
+    Occupied places are the active placements and held places the accepted offers: neither
+    changes here. Free places can grow only into places that are neither (at most
+    `Location.max_free_places`); fewer free places leave the rest "niet beschikbaar".
     """
     _ensure_may_manage(location=location, user=by)
     free_places = _ensure_free_places(free_places)
@@ -338,44 +338,37 @@ def _ensure_free_places(value: object) -> int:
     return free_places
 
 
+def too_many_free_places_message(location: Location) -> str:
+    """Why no more places can be free: the places occupied and held, and the maximum."""
+    return _(
+        "Meer dan %(maximum)d vrije plaatsen kan niet: de locatie heeft %(total)d plaatsen, "
+        "waarvan %(occupied)d bezet (lopende plaatsingen) en %(held)d gereserveerd."
+    ) % {
+        "maximum": location.max_free_places,
+        "total": location.total_places,
+        "occupied": location.occupied_places,
+        "held": location.held_places,
+    }
+
+
 def _set_free_places(
     *, location: Location, locked: Location, free_places: int, by: User
 ) -> Location:
-    maximum = locked.total_places - locked.held_places
-    if free_places > maximum:
-        raise ValidationFailed(
-            {
-                "free_places": [
-                    _(
-                        "Meer dan %(maximum)d vrije plaatsen kan niet: de locatie heeft "
-                        "%(total)d plaatsen, waarvan %(held)d gereserveerd."
-                    )
-                    % {
-                        "maximum": maximum,
-                        "total": locked.total_places,
-                        "held": locked.held_places,
-                    }
-                ]
-            }
-        )
+    if free_places > locked.max_free_places:
+        raise ValidationFailed({"free_places": [too_many_free_places_message(locked)]})
     delta = free_places - locked.free_places
     if delta == 0:
         _refresh_caller_copy(location, locked)
         return location_confirm(location=location, by=by)
     return _change_counts(
-        location=location,
-        locked=locked,
-        by=by,
-        reason=Reason.CORRECTION,
-        free=delta,
-        occupied=-delta,
-        confirm=True,
+        location=location, locked=locked, by=by, reason=Reason.CORRECTION, free=delta, confirm=True
     )
 
 
 @transaction.atomic
 def location_adjust_free_places(*, location: Location, delta: int, by: User) -> Location:
-    """The − / + buttons: one youth admitted outside coordination (−) or one who left (+)."""
+    """The − / + buttons: a place no longer (−) or again (+) available. Occupied and held
+    places never change here: those follow the placements and offers."""
     _ensure_may_manage(location=location, user=by)
     delta = _ensure_int(delta, "delta")
     if delta == 0:
@@ -385,25 +378,10 @@ def location_adjust_free_places(*, location: Location, delta: int, by: User) -> 
         raise ValidationFailed(
             {"free_places": [_("Er zijn geen vrije plaatsen meer om af te boeken.")]}
         )
-    if locked.occupied_places - delta < 0:
-        raise ValidationFailed(
-            {
-                "free_places": [
-                    _(
-                        "Alle plaatsen die niet gereserveerd zijn, zijn al vrij: "
-                        "meer vrije plaatsen kan niet."
-                    )
-                ]
-            }
-        )
+    if locked.free_places + delta > locked.max_free_places:
+        raise ValidationFailed({"free_places": [too_many_free_places_message(locked)]})
     return _change_counts(
-        location=location,
-        locked=locked,
-        by=by,
-        reason=Reason.DEPARTURE if delta > 0 else Reason.ADMISSION,
-        free=delta,
-        occupied=-delta,
-        confirm=True,
+        location=location, locked=locked, by=by, reason=Reason.CORRECTION, free=delta, confirm=True
     )
 
 
@@ -613,8 +591,9 @@ def _profile_values(location: Location) -> dict[str, Any]:
 def location_update_profile(*, location: Location, by: User, **fields: Any) -> Location:
     """Change the profile (care form, expertise, ages, contra-indications, total…).
 
-    Everything is checked before anything is saved. A new total moves the difference into
-    free places; it cannot go below the places held and occupied.
+    Everything is checked before anything is saved. Added places are free; removed places
+    are taken from the unavailable ones first, then from the free ones; the total cannot go
+    below the places held and occupied.
     """
     _ensure_may_manage(location=location, user=by)
     unknown = sorted(set(fields) - PROFILE_FIELDS)
@@ -646,13 +625,16 @@ def location_update_profile(*, location: Location, by: User, **fields: Any) -> L
     if changed:
         locked.save(update_fields=changed)
     if total_delta:
+        # New places are free; fewer places take the unavailable ones first, then free ones.
+        room = values["total_places"] - locked.held_places - locked.occupied_places
+        free_delta = total_delta if total_delta > 0 else min(0, room - locked.free_places)
         _change_counts(
             location=location,
             locked=locked,
             by=by,
             reason=Reason.CORRECTION,
             total=total_delta,
-            free=total_delta,
+            free=free_delta,
         )
     if regions is not None:
         locked.regions.set(regions)

@@ -103,7 +103,11 @@ def adjust_free_places(request: HttpRequest, location_id: int) -> HttpResponse:
     notice = (
         ""
         if error
-        else _("Opgeslagen: %(name)s heeft nu %(free)d vrije plaatsen.")
+        else ngettext(
+            "Opgeslagen: %(name)s heeft nu %(free)d vrije plaats.",
+            "Opgeslagen: %(name)s heeft nu %(free)d vrije plaatsen.",
+            location.free_places,
+        )
         % {"name": location.name, "free": location.free_places}
     )
     if request.htmx:  # type: ignore[attr-defined]

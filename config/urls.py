@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from accounts.security import api_docs_view
+from accounts.session_expiry import session_extend, session_status
 from config.health import healthz
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -20,6 +21,8 @@ api_v1: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("sessie/", session_status, name="session-status"),
+    path("sessie/verlengen/", session_extend, name="session-extend"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("referrals/", include("referrals.urls")),

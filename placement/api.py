@@ -20,6 +20,7 @@ from placement.selectors import (
     Candidate,
     accepted_youth_identity_for,
     candidates_for_user,
+    identity_access_ends_on,
     offer_for_user,
     offers_for_user,
     placement_for_user,
@@ -446,10 +447,13 @@ class OfferDetailView(RetrieveAPIView):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         offer = self.get_object()
-        identity = None
+        payload: dict[str, Any] = offer_payload(offer)
         if offer.status == Offer.Status.ACCEPTED:
             identity = accepted_youth_identity_for(offer=offer, user=_user(request))
-        return Response(offer_payload(offer, identity=identity))
+            payload = offer_payload(offer, identity=identity)
+            # The last day `youth` is shown (null while the placement runs).
+            payload["youth_visible_until"] = identity_access_ends_on(offer=offer)
+        return Response(payload)
 
 
 def _provider_offer(request: Request, offer_id: int) -> Offer:

@@ -369,21 +369,46 @@ def provider_has_open_offer(*, referral: Referral) -> bool:
     return Offer.objects.filter(referral=referral, status=Offer.Status.OPEN).exists()
 
 
-def accepted_youth_identity_for(*, offer: Offer, user: User) -> YouthIdentity:
-    """The identity for the provider's intake: only after acceptance, every read audited."""
+def identity_access_ends_on(*, offer: Offer) -> date | None:
+    """The last day the provider sees the youth's identity: a set time after the placement ended.
+
+    None while the placement runs (or none was made). The provider needs the identity for the
+    intake, the stay and the file's closing; after `PROVIDER_IDENTITY_DAYS_AFTER_END` days the
+    offer page shows the anonymised request only.
+    """
+    end_date = (
+        Placement.objects.filter(offer=offer, status=Placement.Status.ENDED)
+        .values_list("end_date", flat=True)
+        .first()
+    )
+    if end_date is None:
+        return None
+    return end_date + timedelta(days=settings.PROVIDER_IDENTITY_DAYS_AFTER_END)
+
+
+def accepted_youth_identity_for(*, offer: Offer, user: User) -> YouthIdentity | None:
+    """The identity for the provider's intake: only after acceptance, every read audited.
+
+    None (the read audited as refused) once the access has ended after the placement ended;
+    NotFound for anyone else.
+    """
     allowed = (
         user.role == Role.PROVIDER
         and offer.provider_id == user.organisation_id
         and offer.status == Offer.Status.ACCEPTED
     )
+    ends_on = identity_access_ends_on(offer=offer) if allowed else None
+    ended = ends_on is not None and timezone.localdate() > ends_on
     audit_record(
         user=user,
         action="youth.read",
         referral_id=offer.referral_id,
         object_type="youth_identity",
         object_id=offer.referral.youth_id,
-        allowed=allowed,
+        allowed=allowed and not ended,
     )
     if not allowed:
         raise NotFound
+    if ended:
+        return None
     return YouthIdentity.objects.select_related("municipality").get(pk=offer.referral.youth_id)

@@ -729,26 +729,66 @@ def referral_wait(
 
 
 def waiting_list_watch(*, location_id: int) -> int:
-    """A location gained free places (or appeared): tell the coordinators, once per waiting
-    referral it now fits. Runs as a background job after the capacity change commits."""
+    """A location gained free places (or appeared): tell each coordinator once, in one
+    notification listing the codes of the waiting referrals it now fits, longest waiting
+    first. Runs as a background job after the capacity change commits; answers how many
+    notifications it stored (none on a second run for the same freeing)."""
+    from django.db.models import F
+    from django.utils.translation import ngettext
+
+    from capacity.models import CapacityEvent
+
     location = Location.objects.filter(pk=location_id, is_active=True).first()
     if location is None or location.free_places < 1:
         return 0
-    notified = 0
-    waiting = Referral.objects.filter(
-        status=Referral.Status.WAITING, region__in=location.regions.all()
-    ).select_related("youth__municipality")
+    waiting = (
+        Referral.objects.filter(status=Referral.Status.WAITING, region__in=location.regions.all())
+        .select_related("youth__municipality")
+        .order_by("status_changed_at", "id")  # longest waiting first, as on the waiting list
+    )
+    fitting: dict[int, list[Referral]] = {}
+    coordinators: dict[int, User] = {}
     for referral in waiting:
         candidates = candidates_for_referral(referral=referral)
         if not any(c.location.pk == location.pk for c in candidates.candidates):
             continue
-        created = notify(
-            recipients=_coordinators_of(referral),
-            kind="waiting.fitting_place",
-            message=_("Er is een passende plek vrijgekomen voor verzoek %(code)s: %(location)s.")
-            % {"code": referral.code, "location": location.name},
-            link=reverse("placement:referral-matching", args=[referral.pk]),
-            dedupe_key=f"fits:{referral.pk}:{location.pk}:{timezone.localdate():%Y-%m-%d}",
+        for coordinator in _coordinators_of(referral):
+            coordinators[coordinator.pk] = coordinator
+            fitting.setdefault(coordinator.pk, []).append(referral)
+    if not fitting:
+        return 0
+    # One freeing, one notification: the latest rise of the free places names the event.
+    freed = (
+        CapacityEvent.objects.filter(location=location, free_after__gt=F("free_before"))
+        .order_by("-at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    event_key = freed if freed is not None else f"{timezone.localdate():%Y-%m-%d}"
+    free_now = ngettext(
+        "%(location)s heeft nu %(n)d vrije plaats.",
+        "%(location)s heeft nu %(n)d vrije plaatsen.",
+        location.free_places,
+    ) % {"location": location.name, "n": location.free_places}
+    notified = 0
+    for coordinator_pk, referrals in fitting.items():
+        codes = ngettext(
+            "Er wacht %(count)d verzoek waarbij deze plek past: %(codes)s.",
+            "Er wachten %(count)d verzoeken waarbij deze plek past (langst wachtend eerst): "
+            "%(codes)s.",
+            len(referrals),
+        ) % {"count": len(referrals), "codes": ", ".join(r.code for r in referrals)}
+        link = (
+            reverse("placement:referral-matching", args=[referrals[0].pk])
+            if len(referrals) == 1
+            else reverse("placement:waiting-list")
         )
-        notified += 1 if created else 0
+        created = notify(
+            recipients=[coordinators[coordinator_pk]],
+            kind="waiting.fitting_place",
+            message=f"{free_now} {codes}",
+            link=link,
+            dedupe_key=f"freed:{location.pk}:{event_key}",
+        )
+        notified += len(created)
     return notified

@@ -28,6 +28,7 @@ from placement.models import Offer, Placement
 from placement.selectors import (
     accepted_youth_identity_for,
     candidates_for_referral,
+    identity_access_ends_on,
     offer_for_user,
     offers_for_user,
     placement_for_user,
@@ -336,8 +337,11 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
             messages.error(request, exc.message)
             return redirect("placement:offer-detail", offer_id=offer.pk)
     identity = None
+    identity_ended_on = None
     if offer.status == Offer.Status.ACCEPTED:
         identity = accepted_youth_identity_for(offer=offer, user=user)
+        if identity is None:
+            identity_ended_on = identity_access_ends_on(offer=offer)
     placement = Placement.objects.filter(offer=offer).first()
     return render(
         request,
@@ -347,6 +351,7 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
             "referral": offer.referral,
             "analysis": offer.referral.current_analysis,
             "identity": identity,
+            "identity_ended_on": identity_ended_on,
             "refuse_form": refuse_form,
             "placement": placement,
             "now": timezone.now(),

@@ -531,8 +531,10 @@ def submission_problems(*, referral: Referral, today: date | None = None) -> dic
 def identifying_facts(*, youth: YouthIdentity) -> Youth:
     names = [youth.given_name, youth.family_name]
     names += [str(g.get("name", "")) for g in youth.guardians or [] if isinstance(g, dict)]
+    full_name = f"{youth.given_name} {youth.family_name}".strip()
     return Youth(
         names=tuple(n for n in names if n),
+        full_names=(full_name,) if youth.given_name and youth.family_name else (),
         bsn=youth.bsn,
         birth_date=youth.birth_date,
         postcode=youth.postcode,
@@ -553,9 +555,21 @@ def scanned_texts(*, referral: Referral) -> dict[str, str]:
 def referral_submit(*, referral: Referral, by: User, at: datetime | None = None) -> Referral:
     """Submit a draft (or a revised needs_info referral) to the coordination point.
 
-    Every problem is collected and reported at once; nothing is saved on failure.
+    Every problem is collected and reported at once; nothing is saved on failure. When the
+    youth already has an open referral the referrer may not open, the region's coordinators
+    are told, after the refused submit has rolled back (so the notification stays).
     """
     now = at or timezone.now()
+    hidden: list[Referral] = []
+    try:
+        return _submit(referral=referral, by=by, now=now, hidden=hidden)
+    except ValidationFailed:
+        if hidden:
+            _notify_open_elsewhere(referral=referral, other=hidden[0], at=now)
+        raise
+
+
+def _submit(*, referral: Referral, by: User, now: datetime, hidden: list[Referral]) -> Referral:
     with _audited_action(by=by, action="referral.submit", referral_id=referral.pk):
         referral = _lock_for_referrer(referral=referral, by=by)
         if referral.status not in (Status.DRAFT, Status.NEEDS_INFO):
@@ -573,7 +587,9 @@ def referral_submit(*, referral: Referral, by: User, at: datetime | None = None)
                 .first()
             )
             if other is not None:
-                errors["youth.bsn"] = [_one_open_message(other.referral.code)]
+                errors["youth.bsn"] = [_one_open_message(other=other.referral, by=by)]
+                if not _may_open(other=other.referral, by=by):
+                    hidden.append(other.referral)
         if errors:
             raise ValidationFailed(errors)
         if youth.open_bsn != youth.bsn:
@@ -584,13 +600,11 @@ def referral_submit(*, referral: Referral, by: User, at: datetime | None = None)
                 with transaction.atomic():
                     youth.save(update_fields=["open_bsn"])
             except IntegrityError:
-                other_code = (
-                    Referral.objects.filter(youth__open_bsn=youth.bsn)
-                    .values_list("code", flat=True)
-                    .first()
-                )
+                winner = Referral.objects.filter(youth__open_bsn=youth.bsn).first()
+                if winner is not None and not _may_open(other=winner, by=by):
+                    hidden.append(winner)
                 raise ValidationFailed(
-                    {"youth.bsn": [_one_open_message(other_code or "?")]}
+                    {"youth.bsn": [_one_open_message(other=winner, by=by)]}
                 ) from None
         resubmitted = referral.status == Status.NEEDS_INFO
         if resubmitted:
@@ -630,10 +644,46 @@ def _notify_submitted(*, referral: Referral, resubmitted: bool, at: datetime) ->
     )
 
 
-def _one_open_message(code: str) -> str:
-    return _(
-        "Voor deze jongere loopt al een verzoek (%(code)s). Eén jongere heeft één open verzoek."
-    ) % {"code": code}
+def _may_open(*, other: Referral, by: User) -> bool:
+    return referrals_for_user(user=by).filter(pk=other.pk).exists()
+
+
+def _one_open_message(*, other: Referral | None, by: User) -> str:
+    """The refusal for a youth with an open referral: it names that referral only for a user
+    who may open it; another organisation's code is none of the referrer's business."""
+    if other is not None and _may_open(other=other, by=by):
+        return _(
+            "Voor deze jongere loopt al een verzoek (%(code)s). Eén jongere heeft één open verzoek."
+        ) % {"code": other.code}
+    if by.role == Role.REFERRER:
+        return _(
+            "Voor deze jongere loopt al een verzoek bij het coördinatiepunt. "
+            "De coördinator is op de hoogte gebracht."
+        )
+    return _("Voor deze jongere loopt al een verzoek. Eén jongere heeft één open verzoek.")
+
+
+def _notify_open_elsewhere(*, referral: Referral, other: Referral, at: datetime) -> None:
+    """Tell the coordinators (of both referrals' regions) that a second referral for a youth
+    with an open one was refused: both codes, never who the youth is. Once per pair."""
+    region_ids = {r for r in (referral.region_id, other.region_id) if r is not None}
+    recipients = {
+        user.pk: user
+        for region_id in region_ids
+        for user in coordinators_of_region(region_id=region_id)
+    }
+    notify(
+        recipients=recipients.values(),
+        kind="referral.duplicate_youth",
+        message=_(
+            "Verzoek %(code)s kon niet worden ingediend: voor dezelfde jongere loopt al "
+            "verzoek %(other)s van een andere organisatie."
+        )
+        % {"code": referral.code, "other": other.code},
+        link=reverse("referrals:detail", args=[other.pk]),
+        dedupe_key=f"referral-duplicate-youth:{referral.pk}:{other.pk}",
+        at=at,
+    )
 
 
 # --- coordinator actions -----------------------------------------------------------------
@@ -769,7 +819,7 @@ def referral_reopen(
         youth = YouthIdentity.objects.select_for_update().get(pk=referral.youth_id)
         _check_reopen_reason(reason=reason, youth=youth)
         previous = _reopenable_status(referral=referral, youth=youth)
-        _claim_open_bsn(youth=youth)
+        _claim_open_bsn(youth=youth, by=by)
         referral.status = previous
         referral.status_changed_at = now
         referral.closed_at = None
@@ -840,7 +890,7 @@ def _reopenable_status(*, referral: Referral, youth: YouthIdentity) -> str:
     return closing.from_status
 
 
-def _claim_open_bsn(*, youth: YouthIdentity) -> None:
+def _claim_open_bsn(*, youth: YouthIdentity, by: User) -> None:
     """Take the one-open-referral claim back, or Conflict while another referral holds it."""
     other = (
         YouthIdentity.objects.filter(open_bsn=youth.bsn)
@@ -849,13 +899,13 @@ def _claim_open_bsn(*, youth: YouthIdentity) -> None:
         .first()
     )
     if other is not None:
-        raise Conflict(_one_open_message(other.referral.code))
+        raise Conflict(_one_open_message(other=other.referral, by=by))
     youth.open_bsn = youth.bsn
     try:
         with transaction.atomic():  # a concurrent submit for the same BSN may win the race
             youth.save(update_fields=["open_bsn"])
     except IntegrityError:
-        raise Conflict(_one_open_message("?")) from None
+        raise Conflict(_one_open_message(other=None, by=by)) from None
 
 
 # --- for placement -----------------------------------------------------------------------

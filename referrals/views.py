@@ -208,12 +208,18 @@ def _review(
         name, label = step_of.get(key, ("youth", STEPS[0][1]))
         # The link lands on the field itself (Django's id_<name>), not just on its step.
         field = field_of.get(key, "")
+        # The field itself, not only its step ("Verklarende factoren"); not for a whole step
+        # ("explanatory_analysis": the analysis is missing).
+        names_field = bool(field) and ("." in path or path == field)
+        step_form = next(form for step, _label, form in STEPS if step == name)
+        field_label = step_form.base_fields[field].label if names_field else ""
         listed.append(
             {
                 "path": path,
                 "messages": texts,
                 "step": name,
                 "step_label": label,
+                "field_label": field_label,
                 "anchor": f"#id_{field}" if field else "",
             }
         )

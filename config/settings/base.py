@@ -74,7 +74,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.twofactor.TwoFactorRequiredMiddleware",
+    "accounts.session_expiry.ExpiredFormMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.RefusalAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -96,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.role",
+                "accounts.session_expiry.session_context",
             ],
         },
     },
@@ -323,6 +326,9 @@ LOGGING = {
 VA_MAX_AGE_DAYS = int(os.environ.get("VA_MAX_AGE_DAYS", "183"))
 CAPACITY_STALE_DAYS = int(os.environ.get("CAPACITY_STALE_DAYS", "7"))
 OFFER_DEADLINE_WORKING_DAYS = int(os.environ.get("OFFER_DEADLINE_WORKING_DAYS", "5"))
+# A provider sees the youth's identity from acceptance until this many days after the
+# placement ended (the file's closing), then the anonymised request only.
+PROVIDER_IDENTITY_DAYS_AFTER_END = int(os.environ.get("PROVIDER_IDENTITY_DAYS_AFTER_END", "30"))
 
 # placement: matching weights (sum 100) and offer timing
 MATCH_WEIGHTS = {

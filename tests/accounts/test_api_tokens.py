@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, AuditEntry, User
 from accounts.tokens import api_token_create
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
@@ -32,14 +32,22 @@ def sign_in_for_token(username: str) -> str:
     return str(response.json()["token"])
 
 
-def test_each_sign_in_makes_a_new_named_token(cast: Cast) -> None:
+def test_a_new_sign_in_replaces_the_token_of_the_same_name(cast: Cast) -> None:
+    """Issue 18, point 17: every sign-in minted another 90-day token."""
     first, second = sign_in_for_token("referrer"), sign_in_for_token("referrer")
     assert first != second
     tokens = ApiToken.objects.filter(user=cast.referrer)
     assert tokens.count() == 2
-    assert all(t.name.startswith("API-sleutel ") for t in tokens)
-    assert token_client(first).get("/api/v1/auth/tokens/").status_code == 200
+    assert {t.name for t in tokens} == {"api"}
+    assert ApiToken.objects.usable().filter(user=cast.referrer).count() == 1
+    assert token_client(first).get("/api/v1/auth/tokens/").status_code == 401
     assert token_client(second).get("/api/v1/auth/tokens/").status_code == 200
+    assert (
+        AuditEntry.objects.filter(
+            user=cast.referrer, action="api_token.replace", object_type="api_token"
+        ).count()
+        == 1
+    )
 
 
 def test_only_a_hash_of_the_key_is_stored(cast: Cast) -> None:

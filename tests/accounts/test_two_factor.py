@@ -174,8 +174,9 @@ def test_a_superuser_without_a_role_is_forced(db: None, require_2fa: SettingsWra
 def test_plain_sign_in_works_with_2fa_off(
     client: Client, cast: Cast, settings: SettingsWrapper
 ) -> None:
+    """A user without an authenticator app; one who linked an app is asked for its code
+    (tests/accounts/test_voluntary_two_factor.py)."""
     settings.REQUIRE_2FA = False
-    enrolled_device(cast.coordinator)
     assert password_step(client, "coordinator") == "/"
     assert client.get("/").status_code == 200
     assert client.get(CODE_URL)["Location"] == "/"

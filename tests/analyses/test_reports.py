@@ -127,7 +127,9 @@ def test_matrix_refusals_and_responses_by_hand(data: dict[str, Referral], cast: 
         "no_capacity",
         1,
     )
-    b = ProviderResponseRow.objects.get(period="all", region="", provider="Aanbieder B")
+    b = ProviderResponseRow.objects.get(
+        period="all", region="", provider="Aanbieder B", care_form=""
+    )
     assert (b.offers, b.accepted, b.refused, b.no_response) == (2, 1, 1, 0)
     assert b.median_response_hours == pytest.approx(6.0)  # median of 2 h and 10 h
 
@@ -183,3 +185,11 @@ def test_command_prints_what_it_rebuilt(
     call_command("rebuild_reports")
     out = capsys.readouterr().out
     assert "unmet_need:" in out and "ms" in out
+
+
+@pytest.mark.django_db
+def test_a_rebuild_without_any_data_is_still_dated() -> None:
+    """No location, no referral: one KPI row all the same, so the page says when it was built
+    (the stale-capacity figure per region and care form has no rows of its own then)."""
+    reports_rebuild()
+    assert KpiRow.objects.filter(code="stale_capacity", region="", care_form="").count() == 1

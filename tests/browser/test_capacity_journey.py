@@ -24,7 +24,7 @@ def test_provider_clicks_plus_and_minus_and_the_coordinator_sees_it(
         regions=[cast.region],
         total_places=8,
         free_places=2,
-        occupied_places=6,
+        occupied_places=0,  # six places not available; occupied are placements only
     )
     other = LocationFactory(provider=cast.provider_b_org, name="Horizon Oost")
 
@@ -49,10 +49,10 @@ def test_provider_clicks_plus_and_minus_and_the_coordinator_sees_it(
     ).click()
     row = page.get_by_test_id(f"location-{location.pk}")
     expect(row.get_by_test_id("free-places")).to_have_text("3")
-    expect(row.get_by_test_id("occupied-places")).to_have_text("5")
+    expect(row.get_by_test_id("occupied-places")).to_have_text("0")
     # Saved at once, no page reload needed: the database has it.
     location.refresh_from_db()
-    assert (location.free_places, location.occupied_places) == (3, 5)
+    assert (location.free_places, location.occupied_places) == (3, 0)
 
     row.get_by_role("button", name="Klopt nog: De Linde Kamp").click()
     expect(

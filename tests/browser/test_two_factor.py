@@ -95,6 +95,7 @@ def test_api_keys_page_and_swagger_ui_run_under_the_csp(
     expect(page.get_by_test_id("new-key")).to_contain_text("Kopieer hem nu")
     expect(page.get_by_test_id("api-keys")).to_contain_text("Cliëntsysteem")
     page.get_by_role("button", name="Intrekken").click()
+    page.get_by_role("button", name="Ja, intrekken").click()
     expect(page.get_by_test_id("api-keys")).to_contain_text("ingetrokken")
 
     page.goto(f"{live_server.url}/api/v1/docs/")

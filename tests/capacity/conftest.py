@@ -26,3 +26,11 @@ def location_b(cast: Cast) -> Location:
         municipality=cast.municipality,
         regions=[cast.region],
     )
+
+
+def without_occupied(location: Location) -> Location:
+    """Its occupied places were no placements (occupied places are the active placements):
+    make them "niet beschikbaar", so the free places can rise up to the total."""
+    Location.objects.filter(pk=location.pk).update(occupied_places=0)
+    location.refresh_from_db()
+    return location

@@ -17,9 +17,20 @@ from capacity.services import (
 )
 from capacity.signals import free_places_increased
 from capacity.tasks import announce_free_places
+from tests.capacity.conftest import without_occupied
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def location_a(location_a: Location) -> Location:
+    return without_occupied(location_a)
+
+
+@pytest.fixture
+def location_b(location_b: Location) -> Location:
+    return without_occupied(location_b)
 
 
 @pytest.fixture

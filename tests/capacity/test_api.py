@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from capacity.models import CapacityEvent, Location
+from tests.capacity.conftest import without_occupied
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD, LocationFactory
 
@@ -116,6 +117,11 @@ class TestDetail:
 
 
 class TestPatch:
+    @pytest.fixture
+    def location_a(self, location_a: Location) -> Location:
+        """2 free of 6, the other 4 not available (occupied places are placements only)."""
+        return without_occupied(location_a)
+
     def test_the_own_provider_sets_free_places(
         self, cast: Cast, api_client_for: Client, location_a: Location
     ) -> None:
@@ -124,7 +130,7 @@ class TestPatch:
         )
         assert response.status_code == 200
         assert response.json()["free_places"] == 3
-        assert response.json()["occupied_places"] == 3
+        assert response.json()["occupied_places"] == 0
         location_a.refresh_from_db()
         assert location_a.free_places == 3
         assert CapacityEvent.objects.filter(location=location_a).count() == 1

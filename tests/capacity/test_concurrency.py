@@ -57,14 +57,14 @@ def adjust(location_id: int, delta: int, user: User) -> Callable[[], None]:
 
 def test_many_plus_and_minus_end_with_the_right_count(cast: Cast) -> None:
     location = LocationFactory(
-        provider=cast.provider_a_org, total_places=20, free_places=10, occupied_places=10
+        provider=cast.provider_a_org, total_places=20, free_places=10, occupied_places=0
     )
     jobs = [adjust(location.pk, +1, cast.provider_a) for _ in range(10)]
     jobs += [adjust(location.pk, -1, cast.provider_a) for _ in range(12)]
     errors = run_in_threads(jobs)
     assert errors == []
     location.refresh_from_db()
-    assert (location.free_places, location.occupied_places) == (8, 12)
+    assert (location.free_places, location.occupied_places) == (8, 0)
     assert CapacityEvent.objects.filter(location=location).count() == 22
     # The history chains: every event starts where the one before ended.
     events = list(CapacityEvent.objects.filter(location=location).order_by("id"))
@@ -91,7 +91,7 @@ def test_without_the_lock_updates_are_lost(cast: Cast, monkeypatch: Any) -> None
     """The same service with the row lock taken out: both threads read 2 free places
     before either writes (a barrier makes the race certain), so one +1 is lost."""
     location = LocationFactory(
-        provider=cast.provider_a_org, total_places=6, free_places=2, occupied_places=4
+        provider=cast.provider_a_org, total_places=6, free_places=2, occupied_places=0
     )
     workers = 2
     read_barrier = threading.Barrier(workers)
@@ -112,7 +112,7 @@ def test_without_the_lock_updates_are_lost(cast: Cast, monkeypatch: Any) -> None
 
 def test_with_the_lock_the_same_race_loses_nothing(cast: Cast) -> None:
     location = LocationFactory(
-        provider=cast.provider_a_org, total_places=6, free_places=2, occupied_places=4
+        provider=cast.provider_a_org, total_places=6, free_places=2, occupied_places=0
     )
     errors = run_in_threads([adjust(location.pk, +1, cast.provider_a) for _ in range(2)])
     assert errors == []
@@ -142,20 +142,20 @@ def history_chains(location: Location) -> bool:
 def test_concurrent_api_corrections_keep_the_history_chained(cast: Cast) -> None:
     """PATCH /locations/{id}/ reads and locks in one query; racing corrections queue."""
     location = LocationFactory(
-        provider=cast.provider_a_org, total_places=12, free_places=0, occupied_places=12
+        provider=cast.provider_a_org, total_places=12, free_places=0, occupied_places=0
     )
     errors = run_in_threads([set_by_id(location.pk, n, cast.provider_a) for n in range(1, 9)])
     assert errors == []
     assert CapacityEvent.objects.filter(location=location).count() == 8
     assert history_chains(location)
-    assert location.free_places + location.occupied_places == 12
+    assert location.occupied_places == 0  # occupied places follow placements only
 
 
 def test_without_the_lock_api_corrections_break_the_history(cast: Cast, monkeypatch: Any) -> None:
     """The same race with the one-query lock taken out: both read 0 free places, so two
     events start from 0 and the history no longer adds up."""
     location = LocationFactory(
-        provider=cast.provider_a_org, total_places=12, free_places=0, occupied_places=12
+        provider=cast.provider_a_org, total_places=12, free_places=0, occupied_places=0
     )
     read_barrier = threading.Barrier(2)
 
@@ -168,3 +168,44 @@ def test_without_the_lock_api_corrections_break_the_history(cast: Cast, monkeypa
     errors = run_in_threads([set_by_id(location.pk, n, cast.provider_a) for n in (3, 5)])
     assert errors == []
     assert not history_chains(location), "expected the unlocked version to break the chain"
+
+
+def test_concurrent_patches_never_free_an_occupied_place(cast: Cast) -> None:
+    """Issue 18.3 under load: 4 occupied and 1 held of 6, so at most 1 free. Racing PATCHes
+    asking 1 and 2, and a second hold, queue on the lock: the one above the maximum is
+    refused, and free + held + occupied never exceeds the total."""
+    location = LocationFactory(
+        provider=cast.provider_a_org,
+        total_places=6,
+        free_places=1,
+        held_places=1,
+        occupied_places=4,
+    )
+    errors = run_in_threads(
+        [
+            set_by_id(location.pk, 1, cast.provider_a),
+            set_by_id(location.pk, 2, cast.provider_a),
+            set_by_id(location.pk, 2, cast.provider_a),
+        ]
+    )
+    assert len(errors) == 2
+    assert all("free_places" in getattr(error, "errors", {}) for error in errors)
+    location.refresh_from_db()
+    assert (location.free_places, location.held_places, location.occupied_places) == (1, 1, 4)
+    assert not CapacityEvent.objects.filter(location=location).exists()  # 1 only confirms
+
+
+def test_concurrent_plus_stops_at_the_places_not_held_or_occupied(cast: Cast) -> None:
+    """Five "+" at once with room for two more free places: two pass, three are refused."""
+    location = LocationFactory(
+        provider=cast.provider_a_org,
+        total_places=6,
+        free_places=0,
+        held_places=1,
+        occupied_places=3,
+    )
+    errors = run_in_threads([adjust(location.pk, +1, cast.provider_a) for _ in range(5)])
+    assert len(errors) == 3
+    location.refresh_from_db()
+    assert (location.free_places, location.held_places, location.occupied_places) == (2, 1, 3)
+    assert history_chains(location)

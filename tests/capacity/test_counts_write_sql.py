@@ -49,8 +49,8 @@ def test_each_change_writes_the_row_and_its_event(cast: Cast) -> None:
         (coordinator, "hold", 6, 2, 0, 4, 6, 1, 1, 4),
         (None, "placement_start", 6, 1, 1, 4, 6, 1, 0, 5),
         (None, "placement_end", 6, 1, 0, 5, 6, 2, 0, 4),
-        (provider, "admission", 6, 2, 0, 4, 6, 1, 0, 5),
-        (provider, "correction", 6, 1, 0, 5, 6, 2, 0, 4),
+        (provider, "correction", 6, 2, 0, 4, 6, 1, 0, 4),  # occupied stays: no placement
+        (provider, "correction", 6, 1, 0, 4, 6, 2, 0, 4),
     ]
     assert all(abs(e.at - timezone.now()) < timedelta(minutes=1) for e in events)
     # the caller's instance is in step with the row, and knows its new event is saved

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
         {"free_places": -1, "occupied_places": F("occupied_places") + 3},  # below zero
         {"held_places": -1, "free_places": F("free_places") + 1},
         {"occupied_places": -1, "free_places": F("free_places") + 5},
-        {"free_places": F("free_places") + 1},  # no longer adds up to the total
-        {"total_places": F("total_places") + 1},
+        {"free_places": F("free_places") + 1},  # more than the total
+        {"total_places": F("total_places") - 1},
+        {"held_places": F("held_places") + 1},
         {"age_min": 18, "age_max": 12},
         {"secured": True},  # secured without secured care form
         {"care_form": CareForm.SECURED},  # secured care form without secured
@@ -40,6 +41,13 @@ def test_a_consistent_raw_update_is_accepted(location_a: Location) -> None:
     )
     location_a.refresh_from_db()
     assert (location_a.free_places, location_a.occupied_places) == (1, 5)
+
+
+def test_places_neither_free_held_nor_occupied_are_allowed(location_a: Location) -> None:
+    """Fewer free places than the room left: the rest is "niet beschikbaar", not occupied."""
+    Location.objects.filter(pk=location_a.pk).update(free_places=0, total_places=8)
+    location_a.refresh_from_db()
+    assert (location_a.unavailable_places, location_a.max_free_places) == (4, 4)
 
 
 def test_capacity_events_are_append_only(cast: Cast, location_a: Location) -> None:

@@ -22,6 +22,7 @@ from capacity.services import (
 from capacity.signals import free_places_increased
 from config.codes import CareForm, Expertise
 from config.errors import Conflict, NotFound, ValidationFailed
+from tests.capacity.conftest import without_occupied
 from tests.conftest import Cast
 from tests.factories import LocationFactory
 
@@ -52,20 +53,37 @@ def announced(django_capture_on_commit_callbacks: Any) -> list[int]:
 
 
 class TestSetFreePlaces:
-    def test_it_moves_the_difference_between_free_and_occupied(
+    def test_it_never_changes_the_occupied_places(
         self, cast: Cast, location_a: Location, django_capture_on_commit_callbacks: Any
     ) -> None:
+        """Occupied places are the active placements: a correction moves places between
+        free and "niet beschikbaar" only."""
+        without_occupied(location_a)  # 6 places: 2 free, 4 not available
         location_a.last_confirmed_at = None
         location_a.save(update_fields=["last_confirmed_at"])
         with django_capture_on_commit_callbacks(execute=True):
             location_set_free_places(location=location_a, free_places=5, by=cast.provider_a)
-        assert counts(location_a) == (6, 5, 0, 1)
+        assert counts(location_a) == (6, 5, 0, 0)
+        assert location_a.unavailable_places == 1
         assert location_a.last_confirmed_at is not None
         event = CapacityEvent.objects.get()
         assert event.reason == CapacityEvent.Reason.CORRECTION
         assert event.by == cast.provider_a
         assert (event.free_before, event.free_after) == (2, 5)
-        assert (event.occupied_before, event.occupied_after) == (4, 1)
+        assert (event.occupied_before, event.occupied_after) == (0, 0)
+        location_set_free_places(location=location_a, free_places=0, by=cast.provider_a)
+        assert counts(location_a) == (6, 0, 0, 0)  # fewer free: not available, not occupied
+
+    def test_occupied_places_cannot_be_freed(self, cast: Cast, location_a: Location) -> None:
+        """Issue 18.3: 4 occupied and 6 places: at most 2 free; the message says why."""
+        with pytest.raises(ValidationFailed) as caught:
+            location_set_free_places(location=location_a, free_places=3, by=cast.provider_a)
+        assert list(caught.value.errors) == ["free_places"]
+        message = caught.value.errors["free_places"][0]
+        assert "Meer dan 2 vrije plaatsen kan niet" in message
+        assert "4 bezet" in message and "0 gereserveerd" in message
+        assert counts(location_a) == (6, 2, 0, 4)
+        assert not CapacityEvent.objects.exists()
 
     def test_it_announces_more_free_places_after_commit(
         self,
@@ -74,6 +92,7 @@ class TestSetFreePlaces:
         announced: list[int],
         django_capture_on_commit_callbacks: Any,
     ) -> None:
+        without_occupied(location_a)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             location_set_free_places(location=location_a, free_places=3, by=cast.provider_a)
         assert announced == []  # not before the commit
@@ -92,7 +111,7 @@ class TestSetFreePlaces:
             location_set_free_places(location=location_a, free_places=1, by=cast.provider_a)
         assert announced == []
 
-    @pytest.mark.parametrize("bad", [-1, 7, 100])
+    @pytest.mark.parametrize("bad", [-1, 3, 7, 100])
     def test_it_refuses_negative_or_too_many(
         self, cast: Cast, location_a: Location, bad: int
     ) -> None:
@@ -104,10 +123,12 @@ class TestSetFreePlaces:
 
     def test_held_places_cannot_be_corrected_away(self, cast: Cast, location_a: Location) -> None:
         location_hold_place(location=location_a, by=cast.coordinator)  # 6 = 1 + 1 + 4
-        with pytest.raises(ValidationFailed, match="gereserveerd"):
-            location_set_free_places(location=location_a, free_places=6, by=cast.provider_a)
-        location_set_free_places(location=location_a, free_places=5, by=cast.provider_a)
-        assert counts(location_a) == (6, 5, 1, 0)
+        with pytest.raises(ValidationFailed, match="1 gereserveerd"):
+            location_set_free_places(location=location_a, free_places=2, by=cast.provider_a)
+        location_set_free_places(location=location_a, free_places=0, by=cast.provider_a)
+        assert counts(location_a) == (6, 0, 1, 4)
+        location_set_free_places(location=location_a, free_places=1, by=cast.provider_a)
+        assert counts(location_a) == (6, 1, 1, 4)
 
     def test_the_same_figure_only_confirms(self, cast: Cast, location_a: Location) -> None:
         location_set_free_places(location=location_a, free_places=2, by=cast.provider_a)
@@ -121,23 +142,27 @@ class TestSetFreePlaces:
 
 
 class TestAdjustFreePlaces:
-    def test_minus_is_an_admission_and_plus_a_departure(
+    def test_minus_and_plus_leave_the_occupied_places_alone(
         self, cast: Cast, location_a: Location
     ) -> None:
+        """− makes a place unavailable, + available again; never into an occupied one."""
         location_adjust_free_places(location=location_a, delta=-1, by=cast.provider_a)
-        assert counts(location_a) == (6, 1, 0, 5)
+        assert counts(location_a) == (6, 1, 0, 4)
         location_adjust_free_places(location=location_a, delta=1, by=cast.provider_a)
-        location_adjust_free_places(location=location_a, delta=1, by=cast.provider_a)
-        assert counts(location_a) == (6, 3, 0, 3)
+        assert counts(location_a) == (6, 2, 0, 4)
+        with pytest.raises(ValidationFailed) as caught:
+            location_adjust_free_places(location=location_a, delta=1, by=cast.provider_a)
+        assert "4 bezet" in caught.value.errors["free_places"][0]
+        assert counts(location_a) == (6, 2, 0, 4)
         reasons = list(CapacityEvent.objects.order_by("id").values_list("reason", flat=True))
-        assert reasons == ["admission", "departure", "departure"]
+        assert reasons == ["correction", "correction"]
 
     def test_it_refuses_to_go_below_zero_free(self, cast: Cast, location_a: Location) -> None:
         location_adjust_free_places(location=location_a, delta=-2, by=cast.provider_a)
         with pytest.raises(ValidationFailed) as caught:
             location_adjust_free_places(location=location_a, delta=-1, by=cast.provider_a)
         assert "free_places" in caught.value.errors
-        assert counts(location_a) == (6, 0, 0, 6)
+        assert counts(location_a) == (6, 0, 0, 4)
 
     def test_it_refuses_more_free_than_not_held(self, cast: Cast, location_a: Location) -> None:
         with pytest.raises(ValidationFailed):

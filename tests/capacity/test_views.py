@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from capacity.models import CapacityEvent, Location
 from config.codes import CareForm
+from tests.capacity.conftest import without_occupied
 from tests.conftest import Cast
 from tests.factories import LocationFactory
 
@@ -93,6 +94,7 @@ class TestMyLocations:
     def test_plus_with_htmx_saves_and_returns_the_row(
         self, cast: Cast, location_a: Location
     ) -> None:
+        without_occupied(location_a)  # 2 free, 4 not available
         response = client_for(cast.provider_a).post(
             adjust_url(location_a), {"delta": "1"}, headers={"HX-Request": "true"}
         )
@@ -101,8 +103,34 @@ class TestMyLocations:
         assert content.lstrip().startswith("<tr")
         assert "<html" not in content
         assert 'data-testid="free-places">3<' in content
+        assert 'data-testid="unavailable-places">3<' in content
+        assert "heeft nu 3 vrije plaatsen." in content
         location_a.refresh_from_db()
-        assert (location_a.free_places, location_a.occupied_places) == (3, 3)
+        assert (location_a.free_places, location_a.occupied_places) == (3, 0)
+
+    def test_plus_is_disabled_with_a_reason_when_the_rest_is_occupied(
+        self, cast: Cast, location_a: Location
+    ) -> None:
+        """Issue 18.3: 6 places, 4 occupied, 2 free: + offers no third; − still works."""
+        content = client_for(cast.provider_a).get(MY).content.decode()
+        row = content[content.index(f'id="location-{location_a.pk}"') :]
+        row = row[: row.index("</tr>")]
+        plus = row[row.index('data-testid="plus"') :]
+        assert (
+            plus[: plus.index(">")]
+            .rstrip()
+            .endswith(f'disabled aria-describedby="plus-reason-{location_a.pk}"')
+        )
+        assert "Meer kan niet: 4 plaatsen zijn bezet en 0 gereserveerd." in row
+        minus = row[row.index('data-testid="minus"') :]
+        assert "disabled" not in minus[: minus.index(">")]
+        response = client_for(cast.provider_a).post(
+            adjust_url(location_a), {"delta": "1"}, headers={"HX-Request": "true"}
+        )
+        assert "Meer dan 2 vrije plaatsen kan niet" in response.content.decode()
+        location_a.refresh_from_db()
+        assert (location_a.free_places, location_a.occupied_places) == (2, 4)
+        assert not CapacityEvent.objects.exists()
 
     def test_minus_without_javascript_redirects_with_a_message(
         self, cast: Cast, location_a: Location
@@ -110,9 +138,11 @@ class TestMyLocations:
         client = client_for(cast.provider_a)
         response = client.post(adjust_url(location_a), {"delta": "-1"}, follow=True)
         assert response.redirect_chain[-1][0] == MY
-        assert "heeft nu 1 vrije plaatsen" in response.content.decode()
+        content = response.content.decode()
+        assert "heeft nu 1 vrije plaats." in content  # singular, not "1 vrije plaatsen"
+        assert "heeft nu 1 vrije plaatsen" not in content
         location_a.refresh_from_db()
-        assert location_a.free_places == 1
+        assert (location_a.free_places, location_a.occupied_places) == (1, 4)
 
     def test_minus_at_zero_shows_a_dutch_error_and_changes_nothing(self, cast: Cast) -> None:
         full = LocationFactory(provider=cast.provider_a_org, free_places=0, occupied_places=6)

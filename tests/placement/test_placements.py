@@ -300,7 +300,7 @@ def test_a_freed_fitting_place_notifies_once_per_waiting_referral(
         care_form="treatment_group",
         total_places=4,
         free_places=0,
-        occupied_places=4,
+        occupied_places=0,  # four places not available: nobody lives there
     )
     fits = make_referral(status=Referral.Status.WAITING)
     does_not_fit = make_referral(status=Referral.Status.WAITING, care_forms=["family_home"])
