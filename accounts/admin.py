@@ -2,14 +2,46 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ApiToken, AuditEntry, Municipality, Organisation, Region, User
+from accounts.models import (
+    ApiToken,
+    AuditEntry,
+    Municipality,
+    Notification,
+    Organisation,
+    Region,
+    User,
+)
+from config.validators import no_control_characters
+
+
+class _SingleLineFieldsMixin:
+    """Names are one line: no control characters (config.validators says the rule)."""
+
+    single_line_fields: tuple[str, ...] = ()
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.single_line_fields:
+            if name in self.fields:
+                self.fields[name].validators.append(no_control_characters)
+
+
+class OrganisationAdminForm(_SingleLineFieldsMixin, forms.ModelForm[Organisation]):
+    single_line_fields = ("name",)
+
+
+class UserAdminForm(_SingleLineFieldsMixin, UserChangeForm[User]):
+    single_line_fields = ("first_name", "last_name", "email")
 
 
 @admin.register(Region)
@@ -27,6 +59,7 @@ class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+    form = OrganisationAdminForm
     list_display = ["name", "kind", "municipality"]
     list_filter = ["kind", "regions"]
     search_fields = ["name"]
@@ -35,6 +68,7 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserAdminForm
     list_display = ["username", "first_name", "last_name", "role", "organisation", "is_active"]
     list_filter = ["role", "organisation", "is_active"]
     fieldsets = (
@@ -76,3 +110,53 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     @admin.action(description=_("Geselecteerde API-sleutels intrekken"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+class MailFailedFilter(admin.SimpleListFilter):
+    title = _("mislukt")
+    parameter_name = "mislukt"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("ja", _("ja: e-mail opgegeven")), ("nee", _("nee"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "ja":
+            return queryset.filter(mail_failed_at__isnull=False)
+        if self.value() == "nee":
+            return queryset.filter(mail_failed_at__isnull=True)
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin[Notification]):
+    """Read-only: which e-mails were given up ("mislukt") and why."""
+
+    list_display = [
+        "created_at",
+        "recipient",
+        "kind",
+        "emailed_at",
+        "mail_attempts",
+        "mail_failed_at",
+    ]
+    list_filter = [MailFailedFilter, "kind"]
+    search_fields = ["recipient__username", "kind"]
+    readonly_fields = [
+        "recipient",
+        "kind",
+        "message",
+        "link",
+        "created_at",
+        "read_at",
+        "emailed_at",
+        "mail_attempts",
+        "mail_error",
+        "mail_failed_at",
+    ]
+    exclude = ["dedupe_key"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -19,7 +19,10 @@ from accounts.tokens import api_token_create, api_token_revoke
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(label=_("Gebruikersnaam"))
+    # No longer than any username can be (a longer one reached the sign-in log's column).
+    username = serializers.CharField(
+        label=_("Gebruikersnaam"), max_length=User._meta.get_field("username").max_length or 150
+    )
     password = serializers.CharField(
         label=_("Wachtwoord"), style={"input_type": "password"}, trim_whitespace=False
     )

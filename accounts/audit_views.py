@@ -1,7 +1,6 @@
 """Pages of the access audit trail for the privacy officer: one referral's trail, and its CSV
 export for the youth's guardian (AVG art. 15: who looked at the file, never what it says)."""
 
-import csv
 from collections.abc import Iterable
 
 from django.apps import apps
@@ -17,6 +16,7 @@ from accounts.models import AuditEntry, Role, User
 from accounts.permissions import role_required
 from accounts.selectors import audit_trail_for_referral, referrals_by_code
 from accounts.services import audit_record
+from config.spreadsheet import csv_response
 
 # What a guardian reads in the export: the action in words, the code as it is when unknown.
 ACTION_LABELS = {
@@ -61,21 +61,16 @@ def _role_label(code: str) -> str:
     return str(Role(code).label) if code in Role.values else code
 
 
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a leading = + - @ is quoted away."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def audit_rows(entries: Iterable[AuditEntry], *, for_csv: bool = False) -> list[list[str]]:
-    """Who, role, organisation, when, action, outcome: the facts of each access, no content."""
-    safe = _csv_safe if for_csv else str
+def audit_rows(entries: Iterable[AuditEntry]) -> list[list[str]]:
+    """Who, role, organisation, when, action, outcome: the facts of each access, no content.
+    In the CSV every text passes `config.spreadsheet.csv_safe` (no formulas)."""
     return [
         [
-            safe(entry.username),
-            safe(_role_label(entry.role)),
-            safe(entry.organisation),
+            entry.username,
+            _role_label(entry.role),
+            entry.organisation,
             timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
-            safe(ACTION_LABELS.get(entry.action, entry.action)),
+            str(ACTION_LABELS.get(entry.action, entry.action)),
             str(AuditEntry.Outcome(entry.outcome).label),
         ]
         for entry in entries
@@ -132,11 +127,7 @@ def audit_trail_csv(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = _referral_or_404(referral_id)
     audit_record(user=user, action="audit.export", referral_id=referral_id, object_type="audit")
     entries = list(audit_trail_for_referral(referral_id=referral_id).order_by("at", "id"))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"audittrail-{getattr(referral, 'code', referral_id)}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel opens UTF-8 only with the byte-order mark
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"audittrail-{getattr(referral, 'code', referral_id)}.csv")
     writer.writerow(CSV_HEADER)
-    writer.writerows(audit_rows(entries, for_csv=True))
+    writer.writerows(audit_rows(entries))
     return response

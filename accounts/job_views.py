@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.models import Role
+from accounts.models import Notification, Role
 from accounts.permissions import role_required
 from accounts.selectors import job_overview
 
@@ -36,5 +36,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
             "any_run": any(job.runs for job in jobs),
             "runs_shown": RUNS_SHOWN,
             "demo_mail_folder": _demo_mail_folder(),
+            # E-mails given up after repeated failures; the admin lists them (and why).
+            "failed_mails": Notification.objects.filter(mail_failed_at__isnull=False).count(),
         },
     )

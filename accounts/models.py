@@ -207,6 +207,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now)
     read_at = models.DateTimeField(_("gelezen"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("gemaild"), null=True, blank=True)
+    # Failed e-mail attempts: the mail is given up (mail_failed_at) after
+    # settings.NOTIFICATION_MAIL_MAX_ATTEMPTS, with the reason of the last attempt.
+    mail_attempts = models.PositiveSmallIntegerField(_("mislukte mailpogingen"), default=0)
+    mail_error = models.CharField(_("reden mislukte mail"), max_length=300, blank=True)
+    mail_failed_at = models.DateTimeField(_("mail opgegeven"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,4 +1,5 @@
-"""Security headers Django has no setting for, and the API docs under a strict CSP."""
+"""Security headers Django has no setting for (Permissions-Policy, no-store on everything
+personal), and the API docs under a strict CSP."""
 
 import base64
 import hashlib
@@ -26,6 +27,26 @@ class PermissionsPolicyMiddleware:
         policy = getattr(settings, "PERMISSIONS_POLICY", "")
         if policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = policy
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store, private` on everything personal: every answer to a
+    signed-in user or an API client (a token answer included), static files excepted.
+    Pages and API answers carry special-category data (youth care); no browser, proxy or
+    back button may keep them. A view that sets its own Cache-Control keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if "Cache-Control" in response or request.path_info.startswith(settings.STATIC_URL):
+            return response
+        # DRF sets the Django request's user too when a token authenticates it.
+        user = getattr(request, "user", None)
+        if request.path_info.startswith("/api/") or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "no-store, private"
         return response
 
 

@@ -1,6 +1,8 @@
 """Writes of the accounts app: the audit trail and notifications (API tokens: tokens.py)."""
 
 import logging
+import smtplib
+import socket
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, Notification, User
+from config.validators import strip_control_characters
 
 logger = logging.getLogger(__name__)
 
@@ -161,41 +164,84 @@ def _enqueue_emails(ids: list[int]) -> None:
         logger.warning("Broker unavailable; %d notification email(s) left for the sweep", len(ids))
 
 
+# Errors that say the mail server is unreachable, not that this e-mail is wrong: they do
+# not count against the e-mail, and they stop the sweep (the next one tries again).
+MAIL_SERVER_DOWN = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+)
+
+
 def notification_emails_send(*, ids: Iterable[int] | None = None, limit: int = 500) -> int:
     """Email stored notifications not yet emailed (oldest first, at most `limit`); safe to
     run twice and concurrently. Answers the number of e-mails sent.
 
     One the user has already read in the app is not emailed: its news has arrived.
-    Each notification is claimed, sent and marked in its own short transaction: an e-mail
-    that went out stays marked when a later one fails (the error stops the sweep, and its
-    retry sends only the rest), and the claim's row lock, skipped by a concurrent sweep,
-    keeps two sweeps from sending the same e-mail.
+    Each notification is claimed, sent and marked in its own short transaction, and the
+    claim's row lock, skipped by a concurrent sweep, keeps two sweeps from sending the same
+    e-mail. An e-mail that fails (a bad header, a refused address) is counted on its own row
+    with the reason and the sweep goes on with the next: one bad e-mail never blocks or
+    re-sends the others. After `NOTIFICATION_MAIL_MAX_ATTEMPTS` failures it is given up
+    (`mail_failed_at`) and listed in the admin. A mail server that is down stops the sweep
+    without counting against the e-mail.
     """
     wanted = None if ids is None else list(ids)
+    max_attempts = settings.NOTIFICATION_MAIL_MAX_ATTEMPTS
+    tried: list[int] = []  # failed in this sweep: not again until the next one
     sent = 0
     for _turn in range(limit):
         with transaction.atomic():
             pending = Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            pending = pending.filter(emailed_at__isnull=True, read_at__isnull=True)
+            pending = pending.filter(
+                emailed_at__isnull=True, read_at__isnull=True, mail_failed_at__isnull=True
+            ).exclude(pk__in=tried)
             if wanted is not None:
                 pending = pending.filter(pk__in=wanted)
             notification = pending.select_related("recipient").order_by("created_at", "id").first()
             if notification is None:
                 break
             if notification.recipient.email:
-                _notification_email_send(notification)
+                try:
+                    _notification_email_send(notification)
+                except MAIL_SERVER_DOWN:
+                    raise
+                except Exception as exc:
+                    tried.append(notification.pk)
+                    _notification_email_failed(notification, exc, max_attempts)
+                    continue
                 sent += 1
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
     return sent
 
 
+def _notification_email_failed(
+    notification: Notification, exc: Exception, max_attempts: int
+) -> None:
+    notification.mail_attempts += 1
+    notification.mail_error = strip_control_characters(f"{type(exc).__name__}: {exc}")[:300]
+    if notification.mail_attempts >= max_attempts:
+        notification.mail_failed_at = timezone.now()
+    notification.save(update_fields=["mail_attempts", "mail_error", "mail_failed_at"])
+    logger.warning(
+        "Notification %s: e-mail attempt %d failed (%s)",
+        notification.pk,
+        notification.mail_attempts,
+        type(exc).__name__,
+    )
+
+
 def _notification_email_send(notification: Notification) -> None:
     link = notification.link
     if link.startswith("/"):
         link = settings.SITE_URL.rstrip("/") + link
+    # A subject is one line: control characters (CR/LF) never reach a header.
+    subject = _("Regie op Plaatsing: %(message)s") % {"message": notification.message[:80]}
     send_mail(
-        subject=_("Regie op Plaatsing: %(message)s") % {"message": notification.message[:80]},
+        subject=strip_control_characters(subject),
         message=f"{notification.message}\n\n{link}".strip(),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[notification.recipient.email],

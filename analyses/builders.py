@@ -361,6 +361,7 @@ def build_chains(ctx: Context) -> Report:
             SELECT c.root_id, p.next_referral_id, c.n + 1
             FROM chain c JOIN placement_placement p
               ON p.referral_id = c.next_referral_id AND p.status <> 'cancelled'
+            WHERE c.n < 1000  -- a cycle in next_referral (bad data) cannot loop forever
         ), lengths AS (
             SELECT root_id, MAX(n) AS n FROM chain GROUP BY root_id
         ), roots AS (

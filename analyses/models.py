@@ -22,7 +22,12 @@ class ReportRun(models.Model):
 
     state = models.CharField(_("status"), max_length=10, choices=State.choices)
     requested_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
     )
     created_at = models.DateTimeField(_("aangevraagd"), auto_now_add=True)
     started_at = models.DateTimeField(_("gestart"), null=True, blank=True)
@@ -63,120 +68,144 @@ class ReportRow(models.Model):
 class UnmetNeedRow(ReportRow):
     """Referrals per need profile (first-choice care form × expertise × age band × secured)."""
 
-    care_form = models.CharField(max_length=30, blank=True)
-    expertise = models.CharField(max_length=200, blank=True)  # codes joined with "+"
-    age_band = models.CharField(max_length=10)
-    secured = models.BooleanField()
-    referrals = models.PositiveIntegerField()
-    placed_first_choice = models.PositiveIntegerField()
-    placed_other = models.PositiveIntegerField()
-    waiting_now = models.PositiveIntegerField()
-    median_days_waiting = models.FloatField(null=True)  # over the referrals waiting now
-    resolved_at_home = models.PositiveIntegerField()
-    refusals = models.PositiveIntegerField()
-    hard_to_place = models.PositiveIntegerField()
-    top_refusal_reasons = models.CharField(max_length=200, blank=True)  # codes, most first
+    care_form = models.CharField(_("zorgvorm"), max_length=30, blank=True)
+    expertise = models.CharField(
+        _("expertise"), max_length=200, blank=True
+    )  # codes joined with "+"
+    age_band = models.CharField(_("leeftijdsgroep"), max_length=10)
+    secured = models.BooleanField(_("gesloten"))
+    referrals = models.PositiveIntegerField(_("verzoeken"))
+    placed_first_choice = models.PositiveIntegerField(_("geplaatst bij eerste keus"))
+    placed_other = models.PositiveIntegerField(_("elders geplaatst"))
+    waiting_now = models.PositiveIntegerField(_("nu wachtend"))
+    median_days_waiting = models.FloatField(
+        _("mediaan dagen wachtend"), null=True
+    )  # over the referrals waiting now
+    resolved_at_home = models.PositiveIntegerField(_("thuis opgelost"))
+    refusals = models.PositiveIntegerField(_("weigeringen"))
+    hard_to_place = models.PositiveIntegerField(_("moeilijk plaatsbaar"))
+    top_refusal_reasons = models.CharField(
+        _("meest genoemde weigerredenen"), max_length=200, blank=True
+    )  # codes, most first
 
     class Meta:
         ordering = ["period", "region", "-referrals"]
         indexes = [models.Index(fields=["period", "region"], name="unmet_need_scope")]
+        verbose_name = _("onvervulde vraag (rij)")
+        verbose_name_plural = _("onvervulde vraag (rijen)")
 
 
 class NeedMatrixRow(ReportRow):
     """Placements by needed (first-choice) care form × delivered care form."""
 
-    needed = models.CharField(max_length=30, blank=True)
-    delivered = models.CharField(max_length=30)
-    placements = models.PositiveIntegerField()
+    needed = models.CharField(_("nodig"), max_length=30, blank=True)
+    delivered = models.CharField(_("geleverd"), max_length=30)
+    placements = models.PositiveIntegerField(_("plaatsingen"))
 
     class Meta:
         ordering = ["period", "region", "needed", "delivered"]
         indexes = [models.Index(fields=["period", "region"], name="need_matrix_scope")]
+        verbose_name = _("vraag en aanbod (rij)")
+        verbose_name_plural = _("vraag en aanbod (rijen)")
 
 
 class RefusalRow(ReportRow):
     """Refusals (incl. expiries as `no_response`) by provider × care form × reason."""
 
-    provider = models.CharField(max_length=200)
-    care_form = models.CharField(max_length=30)
-    reason = models.CharField(max_length=30)
-    refusals = models.PositiveIntegerField()
+    provider = models.CharField(_("aanbieder"), max_length=200)
+    care_form = models.CharField(_("zorgvorm"), max_length=30)
+    reason = models.CharField(_("reden"), max_length=30)
+    refusals = models.PositiveIntegerField(_("weigeringen"))
 
     class Meta:
         ordering = ["period", "region", "provider", "care_form", "reason"]
         indexes = [models.Index(fields=["period", "region"], name="refusal_scope")]
+        verbose_name = _("weigering (rij)")
+        verbose_name_plural = _("weigeringen (rijen)")
 
 
 class ProviderResponseRow(ReportRow):
     """Answers per provider (per care form of the location offered, and '' for all of them):
     acceptance, no response, median response time."""
 
-    provider = models.CharField(max_length=200)
-    care_form = models.CharField(max_length=30, blank=True, default="")  # '' = every one
-    offers = models.PositiveIntegerField()
-    accepted = models.PositiveIntegerField()
-    refused = models.PositiveIntegerField()  # refused + expired
-    no_response = models.PositiveIntegerField()
-    median_response_hours = models.FloatField(null=True)
+    provider = models.CharField(_("aanbieder"), max_length=200)
+    care_form = models.CharField(
+        _("zorgvorm"), max_length=30, blank=True, default=""
+    )  # '' = every one
+    offers = models.PositiveIntegerField(_("voorstellen"))
+    accepted = models.PositiveIntegerField(_("geaccepteerd"))
+    refused = models.PositiveIntegerField(_("geweigerd"))  # refused + expired
+    no_response = models.PositiveIntegerField(_("geen reactie"))
+    median_response_hours = models.FloatField(_("mediaan reactietijd (uren)"), null=True)
 
     class Meta:
         ordering = ["period", "region", "provider"]
         indexes = [models.Index(fields=["period", "region"], name="provider_response_scope")]
+        verbose_name = _("reactie aanbieder (rij)")
+        verbose_name_plural = _("reacties aanbieders (rijen)")
 
 
 class ReplacementRow(ReportRow):
     """Placements started in the period, and how many ended in re-placement within 6/12 months."""
 
-    provider = models.CharField(max_length=200)
-    care_form = models.CharField(max_length=30)
-    started = models.PositiveIntegerField()
-    replaced_6m = models.PositiveIntegerField()
-    replaced_12m = models.PositiveIntegerField()
+    provider = models.CharField(_("aanbieder"), max_length=200)
+    care_form = models.CharField(_("zorgvorm"), max_length=30)
+    started = models.PositiveIntegerField(_("gestart"))
+    replaced_6m = models.PositiveIntegerField(_("overgeplaatst binnen 6 maanden"))
+    replaced_12m = models.PositiveIntegerField(_("overgeplaatst binnen 12 maanden"))
 
     class Meta:
         ordering = ["period", "region", "provider", "care_form"]
         indexes = [models.Index(fields=["period", "region"], name="replacement_scope")]
+        verbose_name = _("overplaatsing (rij)")
+        verbose_name_plural = _("overplaatsingen (rijen)")
 
 
 class ChainRow(ReportRow):
     """Youths by the number of placements in their chain (moves = placements − 1), per care
     form of the chain's first placement ('' = every care form)."""
 
-    care_form = models.CharField(max_length=30, blank=True, default="")
-    placements_in_chain = models.PositiveIntegerField()
-    youths = models.PositiveIntegerField()
+    care_form = models.CharField(_("zorgvorm"), max_length=30, blank=True, default="")
+    placements_in_chain = models.PositiveIntegerField(_("plaatsingen in de keten"))
+    youths = models.PositiveIntegerField(_("jongeren"))
 
     class Meta:
         ordering = ["period", "region", "placements_in_chain"]
         indexes = [models.Index(fields=["period", "region"], name="chain_scope")]
+        verbose_name = _("plaatsingsketen (rij)")
+        verbose_name_plural = _("plaatsingsketens (rijen)")
 
 
 class KpiRow(ReportRow):
     """One steering figure: value = numerator / denominator (or a median, then numerator=n),
     per first-choice care form ('' = every care form)."""
 
-    care_form = models.CharField(max_length=30, blank=True, default="")
-    code = models.CharField(max_length=40)
-    numerator = models.FloatField(null=True)
-    denominator = models.PositiveIntegerField(null=True)
-    value = models.FloatField(null=True)
+    care_form = models.CharField(_("zorgvorm"), max_length=30, blank=True, default="")
+    code = models.CharField(_("code"), max_length=40)
+    numerator = models.FloatField(_("teller"), null=True)
+    denominator = models.PositiveIntegerField(_("noemer"), null=True)
+    value = models.FloatField(_("waarde"), null=True)
 
     class Meta:
         ordering = ["period", "region", "code"]
         indexes = [models.Index(fields=["period", "region"], name="kpi_scope")]
+        verbose_name = _("kengetal (rij)")
+        verbose_name_plural = _("kengetallen (rijen)")
 
 
 class OccupancyRow(ReportRow):
     """Occupied and total places per care form at the end of a month (capacity history), per
     region contracting the location ('' = every region)."""
 
-    care_form = models.CharField(max_length=30)
-    occupied = models.PositiveIntegerField()
-    total = models.PositiveIntegerField()
+    care_form = models.CharField(_("zorgvorm"), max_length=30)
+    occupied = models.PositiveIntegerField(_("bezet"))
+    total = models.PositiveIntegerField(_("totaal"))
 
     class Meta:
         ordering = ["period", "care_form"]
         indexes = [models.Index(fields=["period", "region"], name="occupancy_scope")]
+        verbose_name = _("bezetting (rij)")
+        verbose_name_plural = _("bezetting (rijen)")
 
 
 REPORT_MODELS: dict[str, type[ReportRow]] = {

@@ -1,9 +1,5 @@
 """Browser pages of analyses: the dashboard, the rebuild button with its progress, CSV."""
 
-import csv
-from collections.abc import Iterable
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +17,7 @@ from analyses import selectors, services
 from analyses.disclosure import Disclosure, Pivot, Table
 from analyses.tasks import rebuild_reports
 from config.errors import ValidationFailed
+from config.spreadsheet import csv_response
 
 ROLES = (Role.COORDINATOR, Role.ANALYST)
 
@@ -197,27 +194,6 @@ def run_status(request: HttpRequest) -> HttpResponse:
     return render(request, "analyses/partials/run.html", {"run": selectors.latest_run()})
 
 
-class _DutchCsvWriter:
-    """CSV as a Dutch spreadsheet reads it: `;` between cells, a decimal comma, moments in
-    local time. Texts, the suppressed "<5" and "x" included, pass through unchanged."""
-
-    def __init__(self, response: HttpResponse) -> None:
-        self._writer = csv.writer(response, delimiter=";")
-
-    def writerow(self, row: Iterable[Any]) -> None:
-        self._writer.writerow([self._cell(value) for value in row])
-
-    @staticmethod
-    def _cell(value: Any) -> Any:
-        if value is None:
-            return ""
-        if isinstance(value, datetime):
-            return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
-        if isinstance(value, float | Decimal):
-            return str(value).replace(".", ",")
-        return value
-
-
 @require_GET
 @login_required
 @role_required(*ROLES)
@@ -231,12 +207,8 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
         message = " ".join(" ".join(texts) for texts in failure.errors.values())
         return HttpResponse(message, content_type="text/plain; charset=utf-8", status=400)
     filters, disclosure = scope.filters, scope.disclosure
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{table}-{filters.period}-{stamp}.csv"'
-    # The byte order mark makes Excel read UTF-8 (else "coördinatie" arrives garbled).
-    response.write("\ufeff")
-    writer = _DutchCsvWriter(response)
+    response, writer = csv_response(f"{table}-{filters.period}-{stamp}.csv")
     built = selectors.built_at()
     writer.writerow([_("Gebouwd op"), built])
     writer.writerow(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Region
 from capacity.models import Location
 from config.codes import CareForm, Expertise, Intensity, RiskFlag
+from config.validators import no_control_characters
 
 
 class UtrechtFormMixin:
@@ -35,7 +36,7 @@ class UtrechtFormMixin:
 
 
 class LocationProfileForm(UtrechtFormMixin, forms.Form):
-    name = forms.CharField(label=_("Naam"), max_length=200)
+    name = forms.CharField(label=_("Naam"), max_length=200, validators=[no_control_characters])
     care_form = forms.ChoiceField(label=_("Zorgvorm"), choices=CareForm.choices)
     expertise = forms.MultipleChoiceField(
         label=_("Expertise"),

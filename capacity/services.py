@@ -25,6 +25,7 @@ from capacity.selectors import stale_condition, stale_days
 from capacity.signals import free_places_increased
 from config.codes import CareForm, Expertise, Intensity, RiskFlag
 from config.errors import Conflict, NotFound, ValidationFailed
+from config.validators import control_characters_errors
 
 Reason = CapacityEvent.Reason
 
@@ -527,6 +528,8 @@ def profile_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
         errors["name"].append(_("Vul de naam van de locatie in."))
     elif len(name) > 200:
         errors["name"].append(_("De naam mag hoogstens 200 tekens lang zijn."))
+    else:
+        errors["name"] += control_characters_errors(name)
     if not isinstance(values.get("municipality"), Municipality):
         errors["municipality"].append(_("Kies een gemeente."))
     for field, low, high in (("latitude", -90.0, 90.0), ("longitude", -180.0, 180.0)):

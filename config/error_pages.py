@@ -1,13 +1,15 @@
-"""Error pages in Dutch and in the site's layout; under /api/ a 404 stays JSON."""
+"""Error pages in Dutch and in the site's layout; under /api/ every error answers JSON in the
+format of CONTRACT.md (400/413 `{"errors": {…}}`, 403/404/500 `{"detail": …}`)."""
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import MiddlewareNotUsed
+from django.core.exceptions import MiddlewareNotUsed, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -18,9 +20,45 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+def _api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: a request Django refuses before or outside a view (SuspiciousOperation),
+    among them a body over DATA_UPLOAD_MAX_MEMORY_SIZE, which answers 413."""
+    too_big = isinstance(exception, RequestDataTooBig)
+    status = 413 if too_big else 400
+    if _api(request):
+        if too_big:
+            errors = {"body": [_("De inhoud is te groot.")]}
+        else:
+            errors = {"non_field_errors": [_("Ongeldig verzoek.")]}
+        return JsonResponse({"errors": errors}, status=status)
+    return render(request, "400.html", status=status)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler403 (inside an endpoint DRF's exception handler answers a refusal already)."""
+    if _api(request):
+        return JsonResponse({"detail": _("Geen toegang.")}, status=403)
+    return defaults.permission_denied(request, exception or Exception())
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: templates/500.html, or under /api/ JSON that says as little."""
+    if _api(request):
+        return JsonResponse(
+            {"detail": _("Er ging iets mis aan onze kant. Probeer het later opnieuw.")}, status=500
+        )
+    return defaults.server_error(request)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: mostly a form left open past the session, or a sign-out in
     another tab. The reason is for the log (Django logs it), not for the user."""
+    if _api(request):
+        return JsonResponse({"detail": _("Geen toegang.")}, status=403)
     return render(request, "403_csrf.html", status=403)
 
 

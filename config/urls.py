@@ -32,6 +32,9 @@ urlpatterns = [
     path("", include("accounts.urls")),
 ]
 
-# Dutch pages in the site's layout for 404 (JSON under /api/); 403 and 500 use Django's own
-# views with templates/403.html and templates/500.html. See config/error_pages.py.
+# Dutch pages in the site's layout (templates/400.html … 500.html), JSON under /api/. See
+# config/error_pages.py.
+handler400 = "config.error_pages.bad_request"
+handler403 = "config.error_pages.permission_denied"
 handler404 = "config.error_pages.page_not_found"
+handler500 = "config.error_pages.server_error"

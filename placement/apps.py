@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlacementConfig(AppConfig):
     name = "placement"
+    verbose_name = _("Plaatsing")
 
     def ready(self) -> None:
         from capacity.signals import free_places_increased

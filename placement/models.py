@@ -30,12 +30,18 @@ class Offer(models.Model):
         verbose_name=_("verzoek"),
     )
     location = models.ForeignKey(
-        "capacity.Location", on_delete=models.PROTECT, related_name="offers"
+        "capacity.Location",
+        on_delete=models.PROTECT,
+        related_name="offers",
+        verbose_name=_("locatie"),
     )
     # The provider is the location's; kept on the offer so that scoping and the
     # acceptance-rate aggregates need no join.
     provider = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="offers"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="offers",
+        verbose_name=_("aanbieder"),
     )
     # The location's care form when the offer was made: the acceptance rate for similar
     # requests counts it from one index, without visiting the location of every offer.
@@ -44,7 +50,10 @@ class Offer(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("verstuurd door"),
     )
     sent_at = models.DateTimeField(_("verstuurd"), default=timezone.now)
     deadline = models.DateTimeField(_("uiterste reactiedatum"))
@@ -61,6 +70,7 @@ class Offer(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("beantwoord door"),
     )
     refusal_reason = models.CharField(
         _("reden van weigering"), max_length=30, choices=RefusalReason.choices, blank=True
@@ -155,14 +165,25 @@ class Placement(models.Model):
     # One live placement per referral (constraint below): a cancelled planned placement
     # sends the referral back to matching, and the next one is a new row.
     referral = models.ForeignKey(
-        "referrals.Referral", on_delete=models.PROTECT, related_name="placements"
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("verzoek"),
     )
-    offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="placement")
+    offer = models.OneToOneField(
+        Offer, on_delete=models.PROTECT, related_name="placement", verbose_name=_("voorstel")
+    )
     location = models.ForeignKey(
-        "capacity.Location", on_delete=models.PROTECT, related_name="placements"
+        "capacity.Location",
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("locatie"),
     )
     provider = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="placements"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("aanbieder"),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
@@ -176,9 +197,12 @@ class Placement(models.Model):
     )
     intake_contact = models.CharField(_("contactpersoon intake"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
     started_at = models.DateTimeField(_("plek bezet sinds"), null=True, blank=True)
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
     end_reason = models.CharField(
@@ -196,6 +220,7 @@ class Placement(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("beëindigd door"),
     )
     # A re-placement opens a new referral for the same youth: the chain of moves.
     next_referral = models.OneToOneField(
@@ -204,6 +229,7 @@ class Placement(models.Model):
         null=True,
         blank=True,
         related_name="previous_placement",
+        verbose_name=_("vervolgverzoek"),
     )
 
     class Meta:

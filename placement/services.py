@@ -18,6 +18,7 @@ from capacity.services import (
     location_occupy_held,
     location_release_hold,
 )
+from config import dates
 from config.codes import RefusalReason
 from config.errors import Conflict, NotFound, ValidationFailed
 from placement.deadlines import offer_deadline
@@ -142,7 +143,7 @@ def offer_send(
         message=_("Nieuw plaatsingsvoorstel voor %(location)s, reageer vóór %(deadline)s.")
         % {
             "location": location.name,
-            "deadline": timezone.localtime(offer.deadline).strftime("%d-%m-%Y"),
+            "deadline": dates.day(offer.deadline),
         },
         link=reverse("placement:offer-detail", args=[offer.pk]),
         dedupe_key=f"offer-new:{offer.pk}",
@@ -343,7 +344,7 @@ def offers_send_reminders(*, now: datetime | None = None) -> int:
                 message=_("Herinnering: het voorstel voor %(location)s verloopt op %(deadline)s.")
                 % {
                     "location": offer.location.name,
-                    "deadline": timezone.localtime(offer.deadline).strftime("%d-%m-%Y"),
+                    "deadline": dates.day(offer.deadline),
                 },
                 link=reverse("placement:offer-detail", args=[offer.pk]),
                 dedupe_key=f"offer-reminder:{offer.pk}",
@@ -369,6 +370,23 @@ def _ensure_can_manage_offer(*, offer: Offer, by: User) -> Offer:
     raise NotFound
 
 
+def placement_start_bounds(*, offer: Offer, at: datetime | None = None) -> tuple[date, date]:
+    """The first and last start date a placement of `offer` may be recorded with.
+
+    Not before the offer was sent (a day's slack), nor more than
+    PLACEMENT_START_MAX_DAYS_BEFORE_ACCEPTANCE days before its acceptance (recorded late);
+    at most PLACEMENT_START_MAX_DAYS_AHEAD days from today: a start far ahead would hold
+    the place for good.
+    """
+    today = timezone.localdate(at or timezone.now())
+    accepted = timezone.localdate(offer.answered_at or offer.sent_at)
+    first = max(
+        timezone.localdate(offer.sent_at) - timedelta(days=1),
+        accepted - timedelta(days=settings.PLACEMENT_START_MAX_DAYS_BEFORE_ACCEPTANCE),
+    )
+    return first, today + timedelta(days=settings.PLACEMENT_START_MAX_DAYS_AHEAD)
+
+
 @transaction.atomic
 def placement_record(
     *,
@@ -388,8 +406,12 @@ def placement_record(
     errors: dict[str, list[str]] = {}
     if transport_funding and transport_funding not in Placement.TransportFunding.values:
         errors["school_transport.funding"] = [_("Kies wie het vervoer betaalt uit de lijst.")]
-    if start_date < offer.sent_at.date() - timedelta(days=1):
-        errors["start_date"] = [_("De startdatum ligt vóór het voorstel.")]
+    first, last = placement_start_bounds(offer=offer, at=now)
+    if not first <= start_date <= last:
+        errors["start_date"] = [
+            _("Kies een startdatum van %(first)s tot en met %(last)s.")
+            % {"first": dates.day(first), "last": dates.day(last)}
+        ]
     if errors:
         raise ValidationFailed(errors)
     if offer.status != Offer.Status.ACCEPTED:
@@ -429,7 +451,7 @@ def placement_record(
         % {
             "code": referral.code,
             "location": offer.location.name,
-            "date": start_date.strftime("%d-%m-%Y"),
+            "date": dates.day(start_date),
         },
         link=reverse("placement:placement-detail", args=[placement.pk]),
         dedupe_key=f"placement-recorded:{placement.pk}",

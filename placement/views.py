@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role, User
 from accounts.permissions import role_required
 from capacity.models import Location
+from config import dates
 from config.errors import Conflict, ValidationFailed
 from config.sorting import sort_from
 from placement import services
@@ -482,7 +483,7 @@ def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
         % {
             "code": placement.referral.code,
             "location": placement.location.name,
-            "date": placement.start_date.strftime("%d-%m-%Y"),
+            "date": dates.day(placement.start_date),
         },
         button=_("Ja, plaatsing annuleren"),
     )

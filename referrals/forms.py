@@ -4,6 +4,7 @@ of submission live in `referrals.services.submission_problems`."""
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
@@ -12,6 +13,8 @@ from config.widgets import DateInput
 from referrals.models import Referral, YouthIdentity
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
+# The limit of every long text, the same as the API's (`referrals.api._text`).
+TEXT_MAX_LENGTH = 20000
 YES_NO = [("", _("onbekend")), ("yes", _("ja")), ("no", _("nee"))]
 
 
@@ -33,6 +36,9 @@ def _style(form: forms.Form) -> None:
 class StepForm(forms.Form):
     # Field path of the API/service → the form field showing its errors.
     paths: dict[str, str] = {}
+    # The fields `submission_problems` asks for: marked "verplicht voor indienen" (a step
+    # itself saves with any field empty). A test keeps this in step with the service.
+    submit_required: frozenset[str] = frozenset()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -55,15 +61,33 @@ class StepForm(forms.Form):
 class YouthForm(StepForm):
     given_name = forms.CharField(label=_("Voornaam"), required=False, max_length=100)
     family_name = forms.CharField(label=_("Achternaam"), required=False, max_length=100)
-    bsn = forms.CharField(label=_("BSN"), required=False, max_length=11)
+    bsn = forms.CharField(
+        label=_("BSN"),
+        help_text=_("9 cijfers, bijvoorbeeld 123456782."),
+        required=False,
+        max_length=11,
+    )
     birth_date = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput())
     gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[*BLANK, *Gender.choices])
-    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=7)
+    postcode = forms.CharField(
+        label=_("Postcode"), help_text=_("Bijvoorbeeld 1234 AB."), required=False, max_length=7
+    )
     municipality = forms.ChoiceField(label=_("Woongemeente"), required=False)
-    guardian_1_name = forms.CharField(label=_("Ouder/gezaghebbende 1: naam"), required=False)
-    guardian_1_relation = forms.CharField(label=_("Ouder/gezaghebbende 1: relatie"), required=False)
-    guardian_2_name = forms.CharField(label=_("Ouder/gezaghebbende 2: naam"), required=False)
-    guardian_2_relation = forms.CharField(label=_("Ouder/gezaghebbende 2: relatie"), required=False)
+    guardian_1_name = forms.CharField(
+        label=_("Ouder/gezaghebbende 1: naam"), required=False, max_length=200
+    )
+    guardian_1_relation = forms.CharField(
+        label=_("Ouder/gezaghebbende 1: relatie"),
+        help_text=_("Bijvoorbeeld moeder, vader, voogd."),
+        required=False,
+        max_length=100,
+    )
+    guardian_2_name = forms.CharField(
+        label=_("Ouder/gezaghebbende 2: naam"), required=False, max_length=200
+    )
+    guardian_2_relation = forms.CharField(
+        label=_("Ouder/gezaghebbende 2: relatie"), required=False, max_length=100
+    )
 
     paths = {
         **{f"youth.{n}": n for n in ("given_name", "family_name", "bsn", "birth_date", "gender")},
@@ -71,6 +95,9 @@ class YouthForm(StepForm):
         "youth.municipality": "municipality",
         "youth.guardians": "guardian_1_name",
     }
+    submit_required = frozenset(
+        {"given_name", "family_name", "bsn", "birth_date", "gender", "postcode", "municipality"}
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,7 +143,11 @@ class SituationForm(StepForm):
         label=_("Juridische status"), required=False, choices=[*BLANK, *LegalStatus.choices]
     )
     current_situation = forms.CharField(
-        label=_("Huidige situatie"), required=False, widget=forms.Textarea
+        label=_("Huidige situatie"),
+        help_text=_("Waar en bij wie woont de jongere nu, en welke hulp loopt er al?"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
     )
     previous_placements = forms.IntegerField(
         label=_("Aantal eerdere plaatsingen"), required=False, min_value=0, max_value=100
@@ -128,6 +159,7 @@ class SituationForm(StepForm):
     )
     requested_start = forms.DateField(
         label=_("Gewenste startdatum"),
+        help_text=_("Wanneer de plaatsing zou moeten beginnen; leeg als dat nog open is."),
         required=False,
         widget=DateInput(),
     )
@@ -140,6 +172,7 @@ class SituationForm(StepForm):
         "school.level": "school_level",
         "requested_start": "requested_start",
     }
+    submit_required = frozenset({"legal_status"})
 
     @staticmethod
     def initial_from(referral: Referral) -> dict[str, Any]:
@@ -171,16 +204,52 @@ class SituationForm(StepForm):
 
 
 class AnalysisForm(StepForm):
-    problems = forms.CharField(label=_("Problemen"), required=False, widget=forms.Textarea)
+    # The hints follow the Verklarende Analyse: a total picture of the youth and the (family)
+    # system around them, the real need rather than the available offer.
+    problems = forms.CharField(
+        label=_("Problemen"),
+        help_text=_(
+            "Wat speelt er bij de jongere en in het gezin? Beschrijf de problematiek zoals "
+            "die nu is, bij de jongere, thuis, op school en in de omgeving."
+        ),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
+    )
     explaining_factors = forms.CharField(
-        label=_("Verklarende factoren"), required=False, widget=forms.Textarea
+        label=_("Verklarende factoren"),
+        help_text=_(
+            "Waardoor zijn de problemen ontstaan en waardoor houden ze aan? Kijk breed "
+            "(systeemgericht): de jongere, het gezin en de context eromheen, en hoe die op "
+            "elkaar inwerken."
+        ),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
     )
     protective_factors = forms.CharField(
-        label=_("Beschermende factoren"), required=False, widget=forms.Textarea
+        label=_("Beschermende factoren"),
+        help_text=_(
+            "Wat gaat goed en waar kan de hulp op bouwen: sterke kanten van de jongere, "
+            "steun in het gezin, het netwerk, school."
+        ),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
     )
-    needs = forms.CharField(label=_("Behoeften"), required=False, widget=forms.Textarea)
+    needs = forms.CharField(
+        label=_("Behoeften"),
+        help_text=_(
+            "Wat heeft de jongere écht nodig om zo thuis mogelijk op te groeien? Beschrijf de "
+            "werkelijke behoefte, niet het aanbod dat nu beschikbaar is."
+        ),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
+    )
     care_form_1 = forms.ChoiceField(
         label=_("Benodigde zorgvorm, eerste keus"),
+        help_text=_("De zorgvorm die het best bij de behoefte past, ook als er nu geen plek is."),
         required=False,
         choices=[*BLANK, *CareForm.choices],
     )
@@ -196,12 +265,14 @@ class AnalysisForm(StepForm):
     )
     needed_expertise = forms.MultipleChoiceField(
         label=_("Benodigde expertise"),
+        help_text=_("Kies alles wat van toepassing is."),
         required=False,
         choices=Expertise.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     risk_flags = forms.MultipleChoiceField(
         label=_("Risico's"),
+        help_text=_("Kies alles wat van toepassing is."),
         required=False,
         choices=RiskFlag.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -209,8 +280,17 @@ class AnalysisForm(StepForm):
     intensity = forms.ChoiceField(
         label=_("Intensiteit"), required=False, choices=[("", _("geen")), *Intensity.choices]
     )
-    secured_required = forms.BooleanField(label=_("Gesloten plaatsing nodig"), required=False)
-    author_name = forms.CharField(label=_("Auteur"), required=False, max_length=200)
+    secured_required = forms.BooleanField(
+        label=_("Gesloten plaatsing nodig"),
+        help_text=_("Vraagt een (spoed)machtiging gesloten jeugdhulp als juridische status."),
+        required=False,
+    )
+    author_name = forms.CharField(
+        label=_("Auteur"),
+        help_text=_("Wie de analyse opstelde, bijvoorbeeld de gedragswetenschapper."),
+        required=False,
+        max_length=200,
+    )
     author_role = forms.CharField(label=_("Functie van de auteur"), required=False, max_length=200)
     completed_on = forms.DateField(label=_("Datum afgerond"), required=False, widget=DateInput())
     shared_with_family = forms.BooleanField(label=_("Besproken met het gezin"), required=False)
@@ -234,6 +314,24 @@ class AnalysisForm(StepForm):
         "explanatory_analysis.needed_care_forms": "care_form_1",
         "explanatory_analysis": "problems",
     }
+    submit_required = frozenset(
+        {
+            "problems",
+            "explaining_factors",
+            "protective_factors",
+            "needs",
+            "care_form_1",
+            "author_name",
+            "author_role",
+            "completed_on",
+        }
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["completed_on"].help_text = _(
+            "Bij het indienen niet ouder dan %(days)d dagen."
+        ) % {"days": settings.VA_MAX_AGE_DAYS}
 
     @staticmethod
     def initial_from(referral: Referral) -> dict[str, Any]:
@@ -258,18 +356,45 @@ class AnalysisForm(StepForm):
 
 class PlansForm(StepForm):
     perspective_plan = forms.CharField(
-        label=_("Perspectiefplan"), required=False, widget=forms.Textarea
+        label=_("Perspectiefplan"),
+        help_text=_("Het doel van de plaatsing: waar werkt de jongere naartoe, en wanneer?"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
     )
-    safety_plan = forms.CharField(label=_("Veiligheidsplan"), required=False, widget=forms.Textarea)
-    care_question = forms.CharField(label=_("Zorgvraag"), required=False, widget=forms.Textarea)
+    safety_plan = forms.CharField(
+        label=_("Veiligheidsplan"),
+        help_text=_("Een eerste aanzet is genoeg; het plan wordt tijdens het traject aangevuld."),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
+    )
+    care_question = forms.CharField(
+        label=_("Zorgvraag"),
+        help_text=_("Welke hulp wordt gevraagd, en waarom nu?"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
+    )
     youth_perspective = forms.CharField(
-        label=_("Perspectief van de jongere"), required=False, widget=forms.Textarea
+        label=_("Perspectief van de jongere"),
+        help_text=_("Wat vindt de jongere zelf belangrijk? Gebruik waar het kan de eigen woorden."),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
     )
     parents_perspective = forms.CharField(
-        label=_("Perspectief van de ouders"), required=False, widget=forms.Textarea
+        label=_("Perspectief van de ouders"),
+        help_text=_("Wat willen de ouders of gezaghebbenden, en wat vinden zij nodig?"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
     )
     info_answer = forms.CharField(
-        label=_("Antwoord op de vraag van de coördinator"), required=False, widget=forms.Textarea
+        label=_("Antwoord op de vraag van de coördinator"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
     )
 
     FIELDS = (
@@ -281,6 +406,7 @@ class PlansForm(StepForm):
         "info_answer",
     )
     paths = {name: name for name in FIELDS}
+    submit_required = frozenset({"perspective_plan", "safety_plan", "care_question"})
 
     @staticmethod
     def initial_from(referral: Referral) -> dict[str, Any]:

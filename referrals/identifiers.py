@@ -29,6 +29,15 @@ Birth dates, with the day, month and year of birth:
   and unpadded compact forms ("3511"), which are too ambiguous to refuse a text for.
 BSN: its nine digits with any of space, dot, dash or slash between them, up to three each.
 Postcode: "1234AB", "1234 AB", "1234  ab", "1234-AB", "1234.AB".
+
+Deliberate evasions (issue 24, point 11). Before the check the text is folded (`fold`):
+Unicode compatibility form (NFKC: full-width and mathematical letters, ligatures), invisible
+characters removed (format characters such as the zero-width space and joiner, soft hyphen,
+word joiner and byte-order mark, and control characters other than whitespace), accents
+removed, and Cyrillic and Greek letters that look like Latin ones folded to those (the table
+`HOMOGLYPHS`), case kept. A name spelled in single letters ("S a n n e", "S.a.n.n.e",
+"S-a-n-n-e", "S. a. n. n. e.") is also checked joined up; a common abbreviation written
+with dots ("e.v.a.", "d.w.z.") is left as it is (so "E.v.a" is not found for an "Eva").
 """
 
 import re
@@ -152,9 +161,87 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Cyrillic and Greek letters that look like a Latin letter, folded to it (case kept). Only
+# letters a reader takes for the Latin one at a glance; NFKC already folds full-width and
+# mathematical letters.
+HOMOGLYPHS = str.maketrans(
+    {
+        # Cyrillic, lower case
+        "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+        "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+        "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ё": "e", "ї": "i",
+        # Cyrillic, upper case
+        "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
+        "С": "C", "Т": "T", "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S", "Ԛ": "Q",
+        "Ԝ": "W", "Ӏ": "I",
+        # Greek, upper case
+        "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
+        "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+        # Greek, lower case
+        "α": "a", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
+        "χ": "x",
+        # Latin look-alikes NFKC keeps
+        "ı": "i", "ȷ": "j",
+    }
+)  # fmt: skip
+
+
+def _invisible(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category == "Cf" or (category == "Cc" and not char.isspace())
+
+
+def fold(text: str) -> str:
+    """The text as the check reads it, case kept: compatibility form (NFKC), invisible
+    characters removed, accents removed, look-alike letters folded to Latin:
+    'S\u200banne Ја\u00adnsen' → 'Sanne Jansen'."""
+    composed = unicodedata.normalize("NFKC", text)
+    visible = "".join(c for c in composed if not _invisible(c))
+    return strip_accents(visible).translate(HOMOGLYPHS)
+
+
 def normalise(text: str) -> str:
-    """Lower case without accents: 'Zoë Çelik' → 'zoe celik'."""
-    return strip_accents(text).casefold()
+    """Folded and in lower case: 'Zoë Çelik' → 'zoe celik'."""
+    return fold(text).casefold()
+
+
+# Abbreviations of single letters with dots that ordinary Dutch text holds: never joined.
+SINGLE_LETTER_ABBREVIATIONS = frozenset(
+    {"eva", "dwz", "maw", "mbt", "ivm", "ipv", "tzt", "zsm", "nvt", "mvg", "tav", "muv"}
+    | {"vwb", "iom", "ism", "aub", "nav", "obv", "olv", "tbv", "tov", "zoz", "ggz", "adhd"}
+    | {"add", "odd", "pdd", "nos", "ivf", "cjg", "wmo", "ggd", "ovb", "vso", "pro", "mbo"}
+    | {"hbo", "vmbo", "havo", "vwo", "bso", "kdv", "pgb", "oa", "as", "cq", "ed", "eo"}
+)
+# Three or more single letters, each separated by up to three spaces, dots or dashes.
+_SPACED_LETTERS = re.compile(r"(?<!\w)(?:[^\W\d_][ .\-]{1,3}){2,}[^\W\d_](?!\w)")
+_SPACED_GAP = re.compile(r"[ .\-]{1,3}")
+
+
+def _join_spaced(match: re.Match[str]) -> str:
+    run = match.group(0)
+    gaps = _SPACED_GAP.findall(run)
+    letters = _SPACED_GAP.split(run)
+    # The most common gap joins letters; a wider one ("S a n n e  J a n s e n") parts words.
+    joint = max(set(gaps), key=gaps.count)
+    words: list[list[str]] = [[letters[0]]]  # per word: its letters and the gaps in it
+    parting: list[str] = []
+    for gap, letter in zip(gaps, letters[1:], strict=True):
+        if gap == joint:
+            words[-1] += [gap, letter]
+        else:
+            parting.append(gap)
+            words.append([letter])
+    out = []
+    for word in words:
+        spelled = "".join(word[::2])
+        abbreviation = "." in joint and spelled.casefold() in SINGLE_LETTER_ABBREVIATIONS
+        out.append("".join(word) if abbreviation else spelled)
+    return "".join(w + g for w, g in zip(out, [*parting, ""], strict=True))
+
+
+def join_spaced_letters(text: str) -> str:
+    """Words spelled in single letters joined up: 'met S a n n e mee' → 'met Sanne mee'."""
+    return _SPACED_LETTERS.sub(_join_spaced, text)
 
 
 def _alternation(bodies: Iterable[str]) -> re.Pattern[str] | None:
@@ -290,11 +377,14 @@ def find_kinds(*, text: str, youth: Youth) -> list[str]:
     if not text:
         return []
     checks = _checks(youth)
-    plain = strip_accents(text)
+    plain = fold(text)
+    joined = join_spaced_letters(plain)
     kinds: list[str] = []
     names = checks.names
-    if (names.anywhere is not None and names.anywhere.search(plain)) or (
-        names.as_name is not None and _written_as_name(names.as_name, plain)
+    if any(
+        (names.anywhere is not None and names.anywhere.search(variant))
+        or (names.as_name is not None and _written_as_name(names.as_name, variant))
+        for variant in dict.fromkeys((plain, joined))
     ):
         kinds.append("name")
     for kind, patterns in checks.others:

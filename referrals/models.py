@@ -49,7 +49,9 @@ class YouthIdentity(models.Model):
     # closes. The unique constraint below makes "one youth, one open referral" hold in the
     # database even for two submits at the same moment; a referral-level constraint is not
     # possible because the BSN must stay out of the pseudonymous referral table.
-    open_bsn = models.CharField(max_length=9, blank=True, default="", editable=False)
+    open_bsn = models.CharField(
+        _("BSN (open)"), max_length=9, blank=True, default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("identiteit jongere")
@@ -372,8 +374,8 @@ class InfoRequest(models.Model):
 class ReferralCodeCounter(models.Model):
     """The last number handed out per year, for codes like ROP-2026-00042 (row-locked)."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("jaar"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("laatste nummer"), default=0)
 
     class Meta:
         verbose_name = _("codeteller")

@@ -48,10 +48,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "axes",
+    # Third-party apps under their Dutch names (config/apps.py).
+    "config.apps.OtpConfig",
+    "config.apps.OtpTotpConfig",
+    "config.apps.OtpStaticConfig",
+    "config.apps.AxesConfig",
     "csp",
     "accounts",
     "referrals",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.security.PermissionsPolicyMiddleware",
+    "accounts.security.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionRenewalMiddleware",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before any view (the sign-in and admin included): a NUL byte in a parameter is a 400.
+    "config.middleware.NulByteMiddleware",
     "accounts.twofactor.TwoFactorRequiredMiddleware",
     "accounts.session_expiry.ExpiredFormMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",
@@ -100,6 +104,12 @@ TEMPLATES = [
                 "accounts.context_processors.role",
                 "accounts.session_expiry.session_context",
             ],
+            # One date vocabulary in every template (config is no app with templatetags).
+            "builtins": ["config.templatetags.dates"],
+            "libraries": {
+                "dates": "config.templatetags.dates",
+                "form_fields": "config.templatetags.form_fields",
+            },
         },
     },
 ]
@@ -222,7 +232,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.api.LimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -329,6 +339,14 @@ OFFER_DEADLINE_WORKING_DAYS = int(os.environ.get("OFFER_DEADLINE_WORKING_DAYS", 
 # A provider sees the youth's identity from acceptance until this many days after the
 # placement ended (the file's closing), then the anonymised request only.
 PROVIDER_IDENTITY_DAYS_AFTER_END = int(os.environ.get("PROVIDER_IDENTITY_DAYS_AFTER_END", "30"))
+# A notification e-mail that failed this many times is given up and listed in the admin.
+NOTIFICATION_MAIL_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAIL_MAX_ATTEMPTS", "5"))
+# A placement starts at most this many days from today, and not more than
+# PLACEMENT_START_MAX_DAYS_BEFORE_ACCEPTANCE days before the offer was accepted.
+PLACEMENT_START_MAX_DAYS_AHEAD = int(os.environ.get("PLACEMENT_START_MAX_DAYS_AHEAD", "90"))
+PLACEMENT_START_MAX_DAYS_BEFORE_ACCEPTANCE = int(
+    os.environ.get("PLACEMENT_START_MAX_DAYS_BEFORE_ACCEPTANCE", "30")
+)
 
 # placement: matching weights (sum 100) and offer timing
 MATCH_WEIGHTS = {

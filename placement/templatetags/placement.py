@@ -9,10 +9,9 @@ from django import template
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
+from config import dates
 from config.codes import CareForm, Expertise, LegalStatus, RefusalReason, RiskFlag
 from placement.models import Offer
 from placement.selectors import offers_for_user
@@ -44,19 +43,8 @@ def code_labels(codes: Iterable[str] | None, kind: str) -> str:
     return ", ".join(code_label(code, kind) for code in codes or [])
 
 
-@register.filter
-def time_left(deadline: datetime | None) -> str:
-    """'nog 3 dagen', 'nog 5 uur', or 'verlopen' — in words, never colour alone."""
-    if deadline is None:
-        return ""
-    left = deadline - timezone.now()
-    if left <= timedelta(0):
-        return _("verlopen")
-    if left >= timedelta(days=1):
-        days = left.days
-        return ngettext("nog %(n)d dag", "nog %(n)d dagen", days) % {"n": days}
-    hours = max(1, int(left.total_seconds() // 3600))
-    return ngettext("nog %(n)d uur", "nog %(n)d uur", hours) % {"n": hours}
+# Kept under its old name for `{% load placement %}`; the one definition is in config.dates.
+register.filter("time_left", dates.time_left)
 
 
 @register.filter

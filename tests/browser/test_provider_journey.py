@@ -32,6 +32,9 @@ def test_provider_updates_places_refuses_accepts_and_sees_placements(
     accepted = placement_services.offer_send(
         referral=second, location=location_a, by=cast.coordinator
     )
+    # Occupied places are placements: the fixture's four occupied ones become "not
+    # available", so + has room to grow into.
+    Location.objects.filter(pk=location_a.pk).update(occupied_places=0)
     location_a.refresh_from_db()
     free = location_a.free_places
 

@@ -82,7 +82,9 @@ def test_after_the_set_days_the_provider_sees_the_anonymised_request_only_audite
 
 
 def test_a_running_placement_keeps_the_identity(
-    api_client_for: Client, cast: Cast, accepted: Offer  # noqa: F811
+    api_client_for: Client,
+    cast: Cast,
+    accepted: Offer,  # noqa: F811
 ) -> None:
     start = TODAY() - timedelta(days=400)
     assert place(api_client_for(cast.coordinator), accepted, TODAY()).status_code == 201
