@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import Conflict, NotFound, ValidationFailed
+from config.parsers import JsonTooDeep
 
 # DRF's own date message is half translated ("Date heeft het verkeerde formaat") and lists
 # strptime codes. DRF has no setting for field messages, so the one place is its DateField
@@ -41,45 +41,6 @@ def represent(serializer_class: type[serializers.BaseSerializer[Any]], instance:
 
 
 _SHARED: dict[type[serializers.BaseSerializer[Any]], serializers.BaseSerializer[Any]] = {}
-
-
-MAX_JSON_DEPTH = 100
-
-
-class JsonTooDeep(exceptions.ParseError):
-    default_detail = gettext_lazy(
-        "De inhoud is te diep genest: ten hoogste 100 niveaus van lijsten en objecten."
-    )
-
-
-def json_depth_check(data: Any, limit: int = MAX_JSON_DEPTH) -> None:
-    """Raise JsonTooDeep when lists and objects nest deeper than `limit` (iterative: a deep
-    value never recurses in Python)."""
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            children: Any = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        if depth > limit:
-            raise JsonTooDeep
-        stack.extend((child, depth + 1) for child in children)
-
-
-class LimitedJSONParser(JSONParser):
-    """DRF's JSON parser, refusing nesting deeper than MAX_JSON_DEPTH with a 400 naming the
-    body; JSON so deep that the decoder itself gives up (RecursionError) is refused alike."""
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        try:
-            data = super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise JsonTooDeep from None
-        json_depth_check(data)
-        return data
 
 
 class Pagination(PageNumberPagination):
