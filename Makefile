@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SIZE ?= small
 
-.PHONY: run test bench messages install clean
+.PHONY: run test bench messages install clean fault-test
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test:
 # The national-scale benchmark (issue 10): SIZE=small (CI, < 2 min), medium or large.
 bench: $(VENV)/.installed
 	SIZE=$(SIZE) bash scripts/bench.sh
+
+# The fault test (issue 24): Redis and then PostgreSQL stopped under a production-like
+# stack (gunicorn, Celery worker and beat); no 500, nothing lost, workers back by themselves.
+fault-test: install
+	bash scripts/fault-test.sh
 
 # After adding or changing a user-facing text: collect it into the Dutch catalogue.
 messages: $(VENV)/.installed

@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,7 @@ from accounts.models import (
     Region,
     User,
 )
+from accounts.twofactor import enrolment_code_create, enrolment_code_hours, enrolment_code_mail
 from config.validators import no_control_characters
 
 
@@ -75,6 +77,31 @@ class UserAdmin(DjangoUserAdmin):
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Lidmaatschap"), {"fields": ("organisation", "role")}),
     )
+    actions = ["create_enrolment_code"]
+
+    @admin.action(description=_("Koppelcode voor tweestapsverificatie aanmaken"))
+    def create_enrolment_code(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse:
+        """A one-time enrolment code per selected user (also the reset of a lost device):
+        mailed to the user's own address, or shown once on the answer page."""
+        by = request.user if isinstance(request.user, User) else None
+        shown: list[tuple[User, str]] = []
+        mailed: list[User] = []
+        for user in queryset.order_by("username"):
+            _enrolment, code = enrolment_code_create(user=user, created_by=by)
+            if enrolment_code_mail(user=user, code=code):
+                mailed.append(user)
+            else:
+                shown.append((user, code))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Koppelcodes voor tweestapsverificatie"),
+            "opts": self.model._meta,
+            "shown": shown,
+            "mailed": mailed,
+            "hours": enrolment_code_hours(),
+        }
+        # The admin's views answer with no-store, so the codes stay out of any cache.
+        return TemplateResponse(request, "admin/accounts/enrolment_codes.html", context)
 
 
 @admin.register(AuditEntry)

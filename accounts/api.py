@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth.signals import user_login_failed
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +119,29 @@ class TokenView(APIView):
         user = serializer.validated_data["user"]
         _token, key = api_token_create(user=user, name=serializer.validated_data.get("name", ""))
         return Response({"token": key}, status=status.HTTP_200_OK)
+
+
+class LogoutView(APIView):
+    """POST /api/v1/auth/logout/: sign out. With `Authorization: Token <key>` that token
+    stops working (revoked, audited); with a browser session, the session ends."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: None,
+            401: OpenApiResponse(description=_("Niet aangemeld of ongeldige API-sleutel.")),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        if isinstance(request.auth, ApiToken):
+            api_token_revoke(user=user, token_id=request.auth.pk)
+        else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):

@@ -171,4 +171,28 @@ JOB_TEXTS: dict[str, JobText] = {
         ),
         _("meldingen aan coördinatoren"),
     ),
+    "waiting_list.sweep": JobText(
+        _("Wachtlijsten nalopen"),
+        _(
+            "Elk uur: loopt de wachtlijst na van elke locatie met vrije plaatsen, zodat geen "
+            "vrijgekomen plaats wordt gemist."
+        ),
+        _("meldingen aan coördinatoren"),
+    ),
+    "outbox.dispatch_pending": JobText(
+        _("Uitgestelde achtergrondtaken versturen"),
+        _(
+            "Verstuurt de achtergrondtaken die zijn vastgelegd terwijl de wachtrij niet "
+            "bereikbaar was, en markeert verloren rapportberekeningen als mislukt."
+        ),
+        _("verstuurde taken"),
+    ),
+    "capacity.apply_changes": JobText(
+        _("Aangekondigde capaciteitswijzigingen doorvoeren"),
+        _(
+            "Past op de ingangsdatum het aantal plaatsen aan of sluit de locatie, zoals de "
+            "aanbieder of coördinator heeft aangekondigd; wat nog niet kan, volgt later."
+        ),
+        _("doorgevoerde wijzigingen"),
+    ),
 }

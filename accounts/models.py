@@ -1,5 +1,8 @@
 """Who works in the system, for which organisation and region, and who touched what."""
 
+import hashlib
+import json
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -173,6 +176,11 @@ class AuditEntry(models.Model):
     object_type = models.CharField(_("soort gegeven"), max_length=60, blank=True)
     object_id = models.CharField(_("gegeven"), max_length=60, blank=True)
     outcome = models.CharField(_("uitkomst"), max_length=10, choices=Outcome.choices)
+    # The hash chain (issue 24): each entry carries the hash of the entry before it (in id
+    # order) and its own, the SHA-256 of that previous hash and its canonical fields (see
+    # `chain_hash`). A removed or changed entry breaks the chain: `manage.py verify_audit_chain`.
+    prev_hash = models.CharField(_("hash vorige regel"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -191,6 +199,34 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit entries cannot be deleted.")
+
+    def chain_hash(self) -> str:
+        """SHA-256 (hex) of `prev_hash` and this entry's fields in a canonical form: every
+        field but the id and the hashes, the moment in UTC with microseconds."""
+        return audit_chain_hash(
+            self.prev_hash,
+            at=self.at,
+            user_id=self.user_id,
+            username=self.username,
+            role=self.role,
+            organisation=self.organisation,
+            action=self.action,
+            referral_id=self.referral_id,
+            object_type=self.object_type,
+            object_id=self.object_id,
+            outcome=self.outcome,
+        )
+
+
+def audit_chain_hash(prev_hash: str, *, at: datetime, **fields: object) -> str:
+    """The hash of one audit entry; shared by the model, its data migration and the check."""
+    canonical = json.dumps(
+        {"prev_hash": prev_hash, "at": at.astimezone(UTC).isoformat(), **fields},
+        sort_keys=True,
+        ensure_ascii=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Notification(models.Model):
@@ -298,3 +334,36 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code that lets a user link an authenticator app (first time, or after a lost
+    device): handed out by the administrator, so a password alone never enrols.
+
+    Only the SHA-256 of the code is stored; the code itself is shown (or mailed) once.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="enrolment_codes", verbose_name=_("gebruiker")
+    )
+    code_hash = models.CharField(_("code (SHA-256)"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aangemaakt door"),
+    )
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("verloopt"))
+    used_at = models.DateTimeField(_("gebruikt"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("onjuiste pogingen"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("koppelcode tweestapsverificatie")
+        verbose_name_plural = _("koppelcodes tweestapsverificatie")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ({self.created_at:%Y-%m-%d})"

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -37,6 +38,28 @@ class CodeForm(forms.Form):
     )
 
 
+WRONG_ENROLMENT_CODE = gettext_lazy(
+    "Deze koppelcode klopt niet, is al gebruikt of is verlopen. Vraag de beheerder van uw "
+    "organisatie zo nodig om een nieuwe koppelcode."
+)
+ENROLMENT_THROTTLED = gettext_lazy(
+    "Te veel onjuiste koppelcodes. Deze koppelcode werkt niet meer: vraag de beheerder van uw "
+    "organisatie om een nieuwe koppelcode."
+)
+WRONG_PASSWORD = gettext_lazy("Dit wachtwoord klopt niet.")
+
+
+class EnrolmentGrantForm(forms.Form):
+    """The enrolment code from the beheerder, or (voluntary enrolment) the password again."""
+
+    secret = forms.CharField(
+        label=gettext_lazy("Koppelcode"),
+        max_length=128,
+        strip=False,
+        error_messages={"required": gettext_lazy("Vul de koppelcode in.")},
+    )
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Naam"),
@@ -56,6 +79,11 @@ class SignInView(auth_views.LoginView):
         if twofactor.needs_second_factor(self.request.user, self.request.session):
             return twofactor.two_factor_url(url)
         return url
+
+
+def is_verified_or_free(request: HttpRequest, user: User) -> bool:
+    """The session passed its second factor, or needs none."""
+    return not twofactor.needs_second_factor(user, request.session)
 
 
 def _user(request: HttpRequest) -> User:
@@ -94,17 +122,55 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", {"form": form, "next": next_url})
 
 
+def _enrolment_grant(request: HttpRequest, user: User, next_url: str) -> HttpResponse | None:
+    """The step before a secret is shown: an enrolment code, or the password for voluntary
+    enrolment with REQUIRE_2FA off. None when this session passed it."""
+    if twofactor.enrolment_granted(request, user):
+        return None
+    mode = "code" if twofactor.enrolment_needs_code(user) else "password"
+    form = EnrolmentGrantForm(request.POST if "secret" in request.POST else None)
+    if mode == "password":
+        form.fields["secret"].label = gettext_lazy("Wachtwoord")
+        form.fields["secret"].error_messages["required"] = gettext_lazy("Vul uw wachtwoord in.")
+    if form.is_bound and form.is_valid():
+        secret = form.cleaned_data["secret"]
+        if mode == "code":
+            outcome = twofactor.enrolment_code_use(user=user, code=secret)
+            if outcome is twofactor.EnrolmentOutcome.OK:
+                twofactor.enrolment_grant(request, user)
+                return redirect(twofactor.url_with_next("two-factor-enrol", next_url))
+            form.add_error(
+                "secret",
+                ENROLMENT_THROTTLED
+                if outcome is twofactor.EnrolmentOutcome.THROTTLED
+                else WRONG_ENROLMENT_CODE,
+            )
+        # Through authenticate(): the sign-in lock-out counts and refuses wrong passwords.
+        elif authenticate(request, username=user.get_username(), password=secret) == user:
+            twofactor.enrolment_grant(request, user)
+            return redirect(twofactor.url_with_next("two-factor-enrol", next_url))
+        else:
+            form.add_error("secret", WRONG_PASSWORD)
+    context = {"form": form, "next": next_url, "mode": mode}
+    return render(request, "accounts/two_factor_enrol_grant.html", context)
+
+
 @never_cache
-@sensitive_post_parameters("code")
+@sensitive_post_parameters("code", "secret")
 @require_http_methods(["GET", "POST"])
 @login_required
 def two_factor_enrol(request: HttpRequest) -> HttpResponse:
-    """First sign-in: link an authenticator app, confirm it, receive recovery codes."""
+    """Link an authenticator app (first time, or replacing a lost one), confirm it, receive
+    recovery codes. Only after an enrolment code from the beheerder (or, for voluntary
+    enrolment with REQUIRE_2FA off, the password again): a password alone never enrols."""
     user = _user(request)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if twofactor.confirmed_totp_device(user) is not None:
-        # Replacing a linked app goes through the beheerder, never through a password alone.
-        return redirect(twofactor.url_with_next("two-factor", next_url))
+    if twofactor.confirmed_totp_device(user) is not None and is_verified_or_free(request, user):
+        # A signed-in user with a working app has nothing to enrol here.
+        return twofactor.redirect_next(request, next_url)
+    refused = _enrolment_grant(request, user, next_url)
+    if refused is not None:
+        return refused
     device = twofactor.pending_totp_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -114,6 +180,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             user=user, device=device, code=form.cleaned_data["code"]
         ):
             device.refresh_from_db()
+            request.session.pop(twofactor.ENROL_GRANT_SESSION_KEY, None)
             twofactor.session_verify(request, device)
             codes = twofactor.recovery_codes_create(user=user)
             return render(

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,8 @@ from config.validators import strip_control_characters
 logger = logging.getLogger(__name__)
 
 BIGINT_MAX = 2**63 - 1
+# The key of the advisory lock that puts audit entries in one chain, one writer at a time.
+AUDIT_CHAIN_LOCK = 7513_0001
 
 
 # Referral ids whose refusal was audited in the current request, for RefusalAuditMiddleware
@@ -67,7 +69,7 @@ def audit_record(
         # A probe with an id no referral can have (found by the generated-input test: it
         # made the refusal's own audit row fail with a 500). Keep the attempt, and the id.
         object_type, object_id, referral_id = object_type or "referral", str(referral_id), None
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         user=user if user is not None and user.pk else None,
         username=user.get_username() if user is not None and user.pk else anonymous,
         role=getattr(user, "role", "") or "",
@@ -79,6 +81,19 @@ def audit_record(
         outcome=AuditEntry.Outcome.ALLOWED if allowed else AuditEntry.Outcome.REFUSED,
         at=at or timezone.now(),
     )
+    # The hash chain: one writer at a time links to the last entry. The advisory lock is
+    # held until the caller's transaction ends, so the next writer (waiting for it) reads
+    # this entry once it is committed, or the one before if it rolled back. The last entry
+    # is read in a statement of its own, after the lock: a statement's snapshot is taken at
+    # its start, and would miss an entry committed while it waited.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+        cursor.execute("SELECT hash FROM accounts_auditentry ORDER BY id DESC LIMIT 1")
+        last = cursor.fetchone()
+        entry.prev_hash = last[0] if last else ""
+        entry.hash = entry.chain_hash()
+        entry.save(force_insert=True)
+    return entry
 
 
 def notify(
@@ -133,7 +148,7 @@ def notify(
     if ids and batch is not None:
         batch.extend(ids)
     elif ids:
-        transaction.on_commit(lambda: _enqueue_emails(ids))
+        _enqueue_emails(ids)
     return created
 
 
@@ -152,16 +167,14 @@ def notification_emails_batched() -> Iterator[None]:
     finally:
         _email_batch.reset(token)
     if batch:
-        transaction.on_commit(lambda: _enqueue_emails(batch))
+        _enqueue_emails(batch)
 
 
 def _enqueue_emails(ids: list[int]) -> None:
-    from accounts.tasks import send_notification_emails
+    # In the outbox with the notifications; sent to the broker after the commit.
+    from outbox.services import dispatch
 
-    try:
-        send_notification_emails.delay(ids)
-    except Exception:  # broker down: the periodic sweep sends them later
-        logger.warning("Broker unavailable; %d notification email(s) left for the sweep", len(ids))
+    dispatch("accounts.tasks.send_notification_emails", ids)
 
 
 # Errors that say the mail server is unreachable, not that this e-mail is wrong: they do

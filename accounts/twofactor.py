@@ -8,24 +8,35 @@ authenticator app of their own accord is asked for its code in the same way, wha
 """
 
 import base64
+import enum
+import hashlib
 import io
 import logging
 import math
+import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
+from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -36,7 +47,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
-from accounts.models import Role, User
+from accounts.models import EnrolmentCode, Role, User
+from accounts.services import audit_record
 
 logger = logging.getLogger("accounts.security")
 
@@ -126,6 +138,39 @@ class SignInLockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+def address_failures(request: HttpRequest) -> int:
+    """Failed sign-ins from the request's address within the cool-off time, any username."""
+    address = getattr(request, "axes_ip_address", None)
+    if not address or settings.AXES_COOLOFF_TIME is None:
+        return 0
+    total = AccessAttempt.objects.filter(
+        ip_address=address, attempt_time__gte=get_cool_off_threshold(request)
+    ).aggregate(total=Sum("failures_since_start"))["total"]
+    return int(total or 0)
+
+
+def address_locked(request: HttpRequest) -> bool:
+    return address_failures(request) >= settings.AXES_ADDRESS_FAILURE_LIMIT
+
+
+class SignInLockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler with a second, higher limit per address across all
+    usernames (password spraying), next to its username+address lock.
+
+    Axes applies one failure limit to every lock-out parameter, so `ip_address` among its
+    AXES_LOCKOUT_PARAMETERS would lock an office behind one proxy after AXES_FAILURE_LIMIT
+    typos; and a success would reset the address count. Here an address over
+    AXES_ADDRESS_FAILURE_LIMIT counts as locked for every username it tries, while the
+    account itself stays open from any other address; successes reset only their own pair.
+    """
+
+    def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+        failures = int(super().get_failures(request, credentials))
+        if address_locked(request):
+            return max(failures, get_failure_limit(request, credentials))
+        return failures
 
 
 class TwoFactorRequiredMiddleware:
@@ -266,8 +311,18 @@ def cooloff_minutes() -> int:
     return max(1, math.ceil(cooloff.total_seconds() / 60)) if cooloff else 0
 
 
-def lockout_message() -> str:
+def lockout_message(*, address: bool = False) -> str:
     minutes = cooloff_minutes()
+    if address:
+        return ngettext(
+            "Te veel mislukte aanmeldpogingen vanaf dit adres. Aanmelden is vanaf dit adres "
+            "%(minutes)d minuut geblokkeerd. Probeer het daarna opnieuw, of neem contact op "
+            "met de beheerder van uw organisatie.",
+            "Te veel mislukte aanmeldpogingen vanaf dit adres. Aanmelden is vanaf dit adres "
+            "%(minutes)d minuten geblokkeerd. Probeer het daarna opnieuw, of neem contact op "
+            "met de beheerder van uw organisatie.",
+            minutes,
+        ) % {"minutes": minutes}
     return ngettext(
         "Te veel mislukte aanmeldpogingen. Aanmelden met deze gebruikersnaam is vanaf dit "
         "adres %(minutes)d minuut geblokkeerd. Probeer het daarna opnieuw, of neem contact "
@@ -290,14 +345,15 @@ def lockout_response(
         "sign-in locked out for username %r from %s", username, request.META.get("REMOTE_ADDR", "")
     )
     retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    message = lockout_message(address=address_locked(request))
     if request.path_info.startswith("/api/"):
-        response: HttpResponse = JsonResponse({"detail": lockout_message()}, status=429)
+        response: HttpResponse = JsonResponse({"detail": message}, status=429)
     else:
         form = AuthenticationForm(request, initial={"username": username})
         response = render(
             request,
             "registration/login.html",
-            {"form": form, "locked_out": True, "lockout_message": lockout_message()},
+            {"form": form, "locked_out": True, "lockout_message": message},
             status=429,
         )
     response["Retry-After"] = retry_after
@@ -322,3 +378,150 @@ def next_url_or_home(request: HttpRequest, candidate: str | None) -> str:
 
 def redirect_next(request: HttpRequest, candidate: str | None) -> HttpResponse:
     return redirect(next_url_or_home(request, candidate))
+
+
+# --- Enrolment codes: linking an app (first time or after a lost device) needs one. ---
+
+# Session key: the pk of the user whose enrolment code (or, for voluntary enrolment with
+# REQUIRE_2FA off, re-entered password) this session gave; only then is a secret shown.
+ENROL_GRANT_SESSION_KEY = "_rop_enrol_granted"
+# No 0/O, 1/I/L: the code is read off a screen or a mail and typed in.
+ENROLMENT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ENROLMENT_CODE_LENGTH = 12  # 31**12: about 59 bits
+ENROLMENT_CODE_MAX_ATTEMPTS = 5
+
+
+class EnrolmentOutcome(enum.Enum):
+    OK = "ok"
+    WRONG = "wrong"  # wrong, expired or used: the same answer, to reveal nothing
+    THROTTLED = "throttled"
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def hash_enrolment_code(code: str) -> str:
+    return hashlib.sha256(_normalise_code(code).encode()).hexdigest()
+
+
+def enrolment_code_hours() -> int:
+    return max(1, int(getattr(settings, "ENROLMENT_CODE_HOURS", 72)))
+
+
+@transaction.atomic
+def enrolment_code_create(*, user: User, created_by: User | None) -> tuple[EnrolmentCode, str]:
+    """A new one-time enrolment code for `user` (audited); returns it with the code, which is
+    never shown again. Older unused codes of the user stop working. Using the code replaces
+    the user's authenticator app and recovery codes: this is also the reset of a lost device.
+    """
+    EnrolmentCode.objects.filter(user=user, used_at__isnull=True).delete()
+    raw = "".join(secrets.choice(ENROLMENT_CODE_ALPHABET) for _i in range(ENROLMENT_CODE_LENGTH))
+    code = "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+    enrolment = EnrolmentCode.objects.create(
+        user=user,
+        created_by=created_by,
+        code_hash=hash_enrolment_code(code),
+        expires_at=timezone.now() + timedelta(hours=enrolment_code_hours()),
+    )
+    audit_record(
+        user=created_by,
+        action="2fa.enrol_code.create",
+        object_type="user",
+        object_id=user.pk,
+        system="" if created_by else "beheercommando",
+    )
+    logger.info("enrolment code %s created for user %s", enrolment.pk, user.pk)
+    return enrolment, code
+
+
+def enrolment_code_mail(*, user: User, code: str) -> bool:
+    """Send the code to the user's own address; False when the user has none."""
+    if not user.email:
+        return False
+    send_mail(
+        _("Koppelcode voor tweestapsverificatie"),
+        _(
+            "Beste %(name)s,\n\nMet deze koppelcode koppelt u een authenticator-app aan uw "
+            "account bij Regie op Plaatsing: %(code)s\n\nMeld u aan met uw gebruikersnaam en "
+            "wachtwoord en vul de code in wanneer daarom gevraagd wordt. De code werkt één keer "
+            "en verloopt over %(hours)d uur. Heeft u hier niet om gevraagd? Neem dan contact op "
+            "met de beheerder van uw organisatie."
+        )
+        % {
+            "name": user.get_full_name() or user.username,
+            "code": code,
+            "hours": enrolment_code_hours(),
+        },
+        None,
+        [user.email],
+    )
+    return True
+
+
+def enrolment_code_use(*, user: User, code: str) -> EnrolmentOutcome:
+    """Check `code` against the user's live enrolment code. On success the code is used up
+    and the user's authenticator apps and recovery codes are deleted (a reset); every
+    outcome is audited. After ENROLMENT_CODE_MAX_ATTEMPTS wrong tries the code is void."""
+    now = timezone.now()
+    with transaction.atomic():
+        live = (
+            EnrolmentCode.objects.select_for_update()
+            .filter(user=user, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if live is not None and live.failed_attempts >= ENROLMENT_CODE_MAX_ATTEMPTS:
+            outcome = EnrolmentOutcome.THROTTLED
+        elif live is not None and secrets.compare_digest(live.code_hash, hash_enrolment_code(code)):
+            live.used_at = now
+            live.save(update_fields=["used_at"])
+            TOTPDevice.objects.filter(user=user).delete()
+            StaticDevice.objects.filter(user=user).delete()
+            audit_record(
+                user=user, action="2fa.enrol", object_type="enrolment_code", object_id=live.pk
+            )
+            logger.info("enrolment code %s used by user %s", live.pk, user.pk)
+            return EnrolmentOutcome.OK
+        else:
+            outcome = EnrolmentOutcome.WRONG
+            if live is not None:
+                EnrolmentCode.objects.filter(pk=live.pk).update(
+                    failed_attempts=F("failed_attempts") + 1
+                )
+                if live.failed_attempts + 1 >= ENROLMENT_CODE_MAX_ATTEMPTS:
+                    outcome = EnrolmentOutcome.THROTTLED
+    audit_record(
+        user=user,
+        action="2fa.enrol",
+        object_type="enrolment_code",
+        object_id=live.pk if live is not None else "",
+        allowed=False,
+    )
+    logger.warning("enrolment code refused for user %s (%s)", user.pk, outcome.value)
+    return outcome
+
+
+def enrolment_granted(request: HttpRequest, user: User) -> bool:
+    return request.session.get(ENROL_GRANT_SESSION_KEY) == user.pk
+
+
+def enrolment_grant(request: HttpRequest, user: User) -> None:
+    request.session[ENROL_GRANT_SESSION_KEY] = user.pk
+
+
+def enrolment_needs_code(user: User) -> bool:
+    """An admin's enrolment code is needed when the policy requires a second factor, or to
+    replace a linked app; voluntary first enrolment with REQUIRE_2FA off takes the password."""
+    return two_factor_required(user) or confirmed_totp_device(user) is not None
+
+
+@transaction.atomic
+def devices_reset(*, user: User, by: User | None) -> int:
+    """Delete the user's authenticator apps and recovery codes (audited); the user then needs
+    a new enrolment code to link an app again (with 2FA required)."""
+    deleted = TOTPDevice.objects.filter(user=user).delete()[0]
+    deleted += StaticDevice.objects.filter(user=user).delete()[0]
+    audit_record(user=by, action="2fa.reset", object_type="user", object_id=user.pk)
+    logger.info("two-factor devices of user %s reset by %s", user.pk, getattr(by, "pk", None))
+    return deleted

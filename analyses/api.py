@@ -3,7 +3,6 @@ analyst exactly as on the dashboard."""
 
 from typing import Any
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -15,7 +14,6 @@ from accounts.models import Role, User
 from accounts.permissions import has_role
 from analyses import selectors, services
 from analyses.disclosure import Disclosure, Pivot, Table
-from analyses.tasks import rebuild_reports
 
 PERMISSIONS = [has_role(Role.COORDINATOR, Role.ANALYST)]
 
@@ -130,5 +128,4 @@ class RebuildView(APIView):
         user = request.user
         assert isinstance(user, User)
         run = services.report_run_request(by=user)
-        transaction.on_commit(lambda: rebuild_reports.delay(run.pk))
         return Response({"run": run.pk, "state": run.state}, status=status.HTTP_202_ACCEPTED)

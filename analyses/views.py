@@ -4,7 +4,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,7 +14,6 @@ from accounts.models import Role, User
 from accounts.permissions import role_required
 from analyses import selectors, services
 from analyses.disclosure import Disclosure, Pivot, Table
-from analyses.tasks import rebuild_reports
 from config.errors import ValidationFailed
 from config.spreadsheet import csv_response
 
@@ -183,7 +181,6 @@ def _query(filters: selectors.Filters) -> str:
 @role_required(*ROLES)
 def rebuild(request: HttpRequest) -> HttpResponse:
     run = services.report_run_request(by=_user(request))
-    transaction.on_commit(lambda: rebuild_reports.delay(run.pk))
     return render(request, "analyses/partials/run.html", {"run": run}, status=202)
 
 

@@ -13,9 +13,24 @@ from rest_framework.views import APIView
 
 from accounts.models import Role, User
 from accounts.permissions import has_role
-from capacity.models import Location
-from capacity.selectors import LocationFilters, is_stale, locations_for_user, with_staleness
-from capacity.services import location_confirm, location_set_free_places_by_id
+from capacity.models import CapacityChange, Location
+from capacity.selectors import (
+    LocationFilters,
+    change_for_user,
+    changes_for_location,
+    is_stale,
+    location_for_user,
+    locations_for_user,
+    with_staleness,
+)
+from capacity.services import (
+    capacity_change_announce,
+    capacity_change_cancel,
+    location_confirm,
+    location_set_free_places_by_id,
+    location_set_unstaffed,
+    may_announce_change,
+)
 from config.api import represent
 from config.codes import CareForm, Expertise
 from config.errors import ValidationFailed
@@ -27,6 +42,7 @@ class LocationSerializer(serializers.ModelSerializer[Location]):
     municipality = serializers.CharField(source="municipality.code", read_only=True)
     regions = serializers.SerializerMethodField()
     is_stale = serializers.BooleanField(read_only=True)
+    offerable_places = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Location
@@ -52,6 +68,9 @@ class LocationSerializer(serializers.ModelSerializer[Location]):
             "free_places",
             "held_places",
             "occupied_places",
+            "unstaffed_places",
+            "unstaffed_reason",
+            "offerable_places",
             "last_confirmed_at",
             "is_stale",
             "is_active",
@@ -219,3 +238,111 @@ class LocationConfirmView(APIView):
         location_confirm(location=location, by=_caller(request))
         refreshed = visible_locations(request).get(pk=pk)
         return Response(LocationSerializer(refreshed).data, status=status.HTTP_200_OK)
+
+
+class UnstaffedSerializer(serializers.Serializer[Any]):
+    unstaffed_places = serializers.IntegerField(
+        help_text=_("Vrije plaatsen die niet inzetbaar zijn (geen personeel)."),
+        error_messages={"invalid": _("Vul een geheel getal in.")},
+    )
+    unstaffed_reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class LocationUnstaffedView(APIView):
+    """POST /locations/{id}/unstaffed/: mark free places "vrij maar niet inzetbaar"."""
+
+    permission_classes = [has_role(Role.PROVIDER)]
+
+    @extend_schema(request=UnstaffedSerializer, responses={200: LocationSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        location = visible_locations(request).filter(pk=pk).first()
+        if location is None:
+            raise Http404
+        serializer = UnstaffedSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        location_set_unstaffed(
+            location=location,
+            unstaffed_places=serializer.validated_data["unstaffed_places"],
+            reason=serializer.validated_data["unstaffed_reason"],
+            by=_caller(request),
+        )
+        refreshed = visible_locations(request).get(pk=pk)
+        return Response(LocationSerializer(refreshed).data, status=status.HTTP_200_OK)
+
+
+class CapacityChangeSerializer(serializers.ModelSerializer[CapacityChange]):
+    location = serializers.IntegerField(source="location_id", read_only=True)
+    state = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = CapacityChange
+        fields = [
+            "id",
+            "location",
+            "kind",
+            "new_total",
+            "effective_on",
+            "reason",
+            "note",
+            "state",
+            "announced_at",
+            "partial_since",
+            "applied_at",
+            "cancelled_at",
+        ]
+        read_only_fields = fields
+
+
+class CapacityChangeInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=CapacityChange.Kind.choices)
+    new_total = serializers.IntegerField(
+        required=False, allow_null=True, error_messages={"invalid": _("Vul een geheel getal in.")}
+    )
+    effective_on = serializers.DateField(
+        error_messages={"invalid": _("Vul een geldige datum in (JJJJ-MM-DD).")}
+    )
+    reason = serializers.ChoiceField(choices=CapacityChange.ReasonCode.choices)
+    note = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+def _announcing_location(request: Request, pk: int) -> Location:
+    location = location_for_user(user=_caller(request), location_id=pk)
+    if location is None or not may_announce_change(location=location, user=_caller(request)):
+        raise Http404
+    return location
+
+
+class LocationChangesView(APIView):
+    """GET /locations/{id}/changes/: the announced changes (history); POST: announce one."""
+
+    permission_classes = [has_role(Role.PROVIDER, Role.COORDINATOR)]
+
+    @extend_schema(responses={200: CapacityChangeSerializer(many=True)})
+    def get(self, request: Request, pk: int) -> Response:
+        location = _announcing_location(request, pk)
+        changes = changes_for_location(location=location)
+        return Response(CapacityChangeSerializer(changes, many=True).data)
+
+    @extend_schema(request=CapacityChangeInputSerializer, responses={201: CapacityChangeSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        location = _announcing_location(request, pk)
+        serializer = CapacityChangeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        change = capacity_change_announce(
+            location=location, by=_caller(request), **serializer.validated_data
+        )
+        return Response(CapacityChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+
+
+class CapacityChangeCancelView(APIView):
+    """POST /capacity-changes/{id}/cancel/: withdraw an announced change before it applies."""
+
+    permission_classes = [has_role(Role.PROVIDER, Role.COORDINATOR)]
+
+    @extend_schema(request=None, responses={200: CapacityChangeSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        change = change_for_user(user=_caller(request), change_id=pk)
+        if change is None:
+            raise Http404
+        change = capacity_change_cancel(change=change, by=_caller(request))
+        return Response(CapacityChangeSerializer(change).data, status=status.HTTP_200_OK)

@@ -10,4 +10,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
         api.LocationConfirmView.as_view(),
         name="api-location-confirm",
     ),
+    path(
+        "locations/<int:pk>/unstaffed/",
+        api.LocationUnstaffedView.as_view(),
+        name="api-location-unstaffed",
+    ),
+    path(
+        "locations/<int:pk>/changes/",
+        api.LocationChangesView.as_view(),
+        name="api-location-changes",
+    ),
+    path(
+        "capacity-changes/<int:pk>/cancel/",
+        api.CapacityChangeCancelView.as_view(),
+        name="api-capacity-change-cancel",
+    ),
 ]

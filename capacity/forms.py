@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
-from capacity.models import Location
+from capacity.models import CapacityChange, Location
 from config.codes import CareForm, Expertise, Intensity, RiskFlag
 from config.validators import no_control_characters
 
@@ -89,3 +89,39 @@ class OverviewFilterForm(UtrechtFormMixin, forms.Form):
         required=False,
     )
     only_free = forms.BooleanField(label=_("Alleen met vrije plaatsen"), required=False)
+
+
+class CapacityChangeForm(UtrechtFormMixin, forms.Form):
+    """Announce a change of the total places or a closure; a closure is confirmed."""
+
+    kind = forms.ChoiceField(label=_("Soort wijziging"), choices=CapacityChange.Kind.choices)
+    new_total = forms.IntegerField(
+        label=_("Nieuw aantal plaatsen (bij een wijziging van het aantal)"),
+        required=False,
+        min_value=0,
+    )
+    effective_on = forms.DateField(
+        label=_("Gaat in op"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.ChoiceField(label=_("Reden"), choices=CapacityChange.ReasonCode.choices)
+    note = forms.CharField(
+        label=_("Toelichting (verplicht bij reden anders)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[no_control_characters],
+    )
+    confirm_closure = forms.BooleanField(
+        label=_("Ik bevestig de sluiting: de locatie krijgt geen nieuwe plaatsingen meer"),
+        required=False,
+    )
+
+
+class UnstaffedForm(UtrechtFormMixin, forms.Form):
+    unstaffed_places = forms.IntegerField(label=_("Vrij maar niet inzetbaar"), min_value=0)
+    unstaffed_reason = forms.CharField(
+        label=_("Reden (bijvoorbeeld geen personeel)"),
+        required=False,
+        max_length=500,
+        validators=[no_control_characters],
+    )

@@ -52,6 +52,11 @@ class Location(models.Model):
     free_places = models.IntegerField(_("vrije plaatsen"))
     held_places = models.IntegerField(_("gereserveerde plaatsen"), default=0)
     occupied_places = models.IntegerField(_("bezette plaatsen"), default=0)
+    # Free places without staff: still "vrij", but "vrij maar niet inzetbaar" (never offered).
+    unstaffed_places = models.IntegerField(_("vrij maar niet inzetbaar"), default=0)
+    unstaffed_reason = models.CharField(
+        _("reden niet inzetbaar"), max_length=500, blank=True, default=""
+    )
     last_confirmed_at = models.DateTimeField(_("laatst bevestigd"), null=True, blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
     created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now)
@@ -76,6 +81,10 @@ class Location(models.Model):
                 name="location_counts_within_total",
             ),
             models.CheckConstraint(
+                condition=Q(unstaffed_places__gte=0, unstaffed_places__lte=F("free_places")),
+                name="location_unstaffed_within_free",
+            ),
+            models.CheckConstraint(
                 condition=Q(age_min__lte=F("age_max")), name="location_age_range_ordered"
             ),
             models.CheckConstraint(
@@ -97,6 +106,11 @@ class Location(models.Model):
     def unavailable_places(self) -> int:
         """Places neither free, held nor occupied: the provider does not offer them now."""
         return self.total_places - self.free_places - self.held_places - self.occupied_places
+
+    @property
+    def offerable_places(self) -> int:
+        """Free places that can be offered: free and staffed."""
+        return self.free_places - self.unstaffed_places
 
     @property
     def max_free_places(self) -> int:
@@ -127,6 +141,8 @@ class CapacityEvent(models.Model):
         RELEASE = "release", _("reservering vrijgegeven")
         PLACEMENT_START = "placement_start", _("start plaatsing")
         PLACEMENT_END = "placement_end", _("einde plaatsing")
+        UNSTAFFED = "unstaffed", _("vrij maar niet inzetbaar")
+        PLANNED_CHANGE = "planned_change", _("aangekondigde wijziging")
 
     location = models.ForeignKey(
         Location, on_delete=models.PROTECT, related_name="events", verbose_name=_("locatie")
@@ -149,6 +165,8 @@ class CapacityEvent(models.Model):
     free_after = models.IntegerField(_("vrij na"))
     held_after = models.IntegerField(_("gereserveerd na"))
     occupied_after = models.IntegerField(_("bezet na"))
+    unstaffed_before = models.IntegerField(_("niet inzetbaar voor"), default=0)
+    unstaffed_after = models.IntegerField(_("niet inzetbaar na"), default=0)
 
     objects = CapacityEventQuerySet.as_manager()
 
@@ -168,3 +186,110 @@ class CapacityEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Capacity events cannot be deleted.")
+
+
+class CapacityChange(models.Model):
+    """An announced change of a location's size, or its closure, from a date on.
+
+    Pending until the daily job applies it on `effective_on` (or it is cancelled before). A
+    reduction below the places then occupied and held applies as far as it can: the total
+    goes down to those places, `partial_since` is set and the job completes it on a later
+    day, once enough places are empty. Rows are kept (history); only services write them.
+    """
+
+    class Kind(models.TextChoices):
+        RESIZE = "resize", _("wijziging aantal plaatsen")
+        CLOSURE = "closure", _("sluiting")
+
+    class ReasonCode(models.TextChoices):
+        GROUP_CLOSURE = "group_closure", _("sluiting van de groep")
+        STAFFING = "staffing", _("personeel")
+        REFURBISHMENT = "refurbishment", _("verbouwing")
+        NEW_GROUP = "new_group", _("nieuwe groep")
+        OTHER = "other", _("anders")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("aangekondigd")
+        PARTIAL = "partial", _("deels doorgevoerd")
+        APPLIED = "applied", _("doorgevoerd")
+        CANCELLED = "cancelled", _("ingetrokken")
+
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="changes", verbose_name=_("locatie")
+    )
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices)
+    new_total = models.PositiveIntegerField(_("nieuw aantal plaatsen"), null=True, blank=True)
+    effective_on = models.DateField(_("gaat in op"))
+    reason = models.CharField(_("reden"), max_length=20, choices=ReasonCode.choices)
+    note = models.CharField(_("toelichting"), max_length=1000, blank=True, default="")
+    announced_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("aangekondigd door")
+    )
+    announced_at = models.DateTimeField(_("aangekondigd op"), default=timezone.now)
+    partial_since = models.DateTimeField(_("deels doorgevoerd sinds"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("doorgevoerd op"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ingetrokken door"),
+    )
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("aangekondigde capaciteitswijziging")
+        verbose_name_plural = _("aangekondigde capaciteitswijzigingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "effective_on"],
+                condition=Q(applied_at__isnull=True, cancelled_at__isnull=True),
+                name="capacitychange_one_pending_per_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="closure", new_total__isnull=True)
+                | Q(kind="resize", new_total__isnull=False),
+                name="capacitychange_total_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(note=""), name="capacitychange_other_has_note"
+            ),
+            models.CheckConstraint(
+                condition=Q(applied_at__isnull=True) | Q(cancelled_at__isnull=True),
+                name="capacitychange_applied_or_cancelled",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["effective_on"],
+                condition=Q(applied_at__isnull=True, cancelled_at__isnull=True),
+                name="capacitychange_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.kind} {self.effective_on}"
+
+    @property
+    def state(self) -> str:
+        if self.cancelled_at is not None:
+            return self.State.CANCELLED
+        if self.applied_at is not None:
+            return self.State.APPLIED
+        if self.partial_since is not None:
+            return self.State.PARTIAL
+        return self.State.PENDING
+
+    def get_state_display(self) -> str:
+        return str(self.State(self.state).label)
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet (fully) applied and not cancelled."""
+        return self.applied_at is None and self.cancelled_at is None
+
+    @property
+    def target_total(self) -> int:
+        return 0 if self.kind == self.Kind.CLOSURE else int(self.new_total or 0)

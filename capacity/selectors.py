@@ -7,10 +7,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Organisation, User
-from capacity.models import CapacityEvent, Location
+from capacity.models import CapacityChange, CapacityEvent, Location
 from config.codes import CareForm
+from config.errors import Conflict
 
 
 def stale_days() -> int:
@@ -218,3 +220,93 @@ def occupancy_between(*, location: Location, start: datetime, end: datetime) -> 
     if not place_seconds:
         return None
     return (Decimal(occupied_seconds * 100) / Decimal(place_seconds)).quantize(Decimal("0.1"))
+
+
+# --- announced changes --------------------------------------------------------------------
+
+
+def changes_for_location(*, location: Location) -> QuerySet[CapacityChange]:
+    """The history of a location's announced changes, newest date first."""
+    return CapacityChange.objects.filter(location=location).select_related(
+        "announced_by", "cancelled_by"
+    )
+
+
+def change_for_user(*, user: User, change_id: int) -> CapacityChange | None:
+    """An announced change of a location the user sees (its provider's staff; coordinators
+    of one of its regions)."""
+    change = (
+        CapacityChange.objects.select_related("location", "location__provider")
+        .filter(pk=change_id, location__in=locations_for_user(user=user))
+        .first()
+    )
+    if change is None:
+        return None
+    if (
+        user.is_coordinator
+        and not change.location.regions.filter(organisations=user.organisation_id).exists()
+    ):
+        return None
+    return change
+
+
+@dataclass(frozen=True)
+class Affected:
+    """Who an announced change touches: request codes, never a youth's identity."""
+
+    placements: list[tuple[str, str]]  # (request code, placement status label)
+    offers: list[tuple[str, str]]  # (request code, offer status label): open and accepted
+    waiting: list[str]  # waiting requests this location fits (coordinators only)
+    in_use: int  # places occupied and held now
+    over_by: int  # places in use beyond the new total
+
+
+def change_affected(*, change: CapacityChange, user: User) -> Affected:
+    """Placements and offers at the location and, for a coordinator, the waiting requests
+    it fits (the waiting-list watcher's fit: the candidates of each waiting request; a full
+    location still counts when only its free place is missing)."""
+    from placement.models import Offer, Placement
+    from placement.selectors import candidates_for_referral
+    from referrals.models import Referral
+
+    location = change.location
+    placements = [
+        (code, str(Placement.Status(status).label))
+        for code, status in Placement.objects.filter(
+            location=location, status__in=[Placement.Status.PLANNED, Placement.Status.ACTIVE]
+        )
+        .order_by("start_date", "id")
+        .values_list("referral__code", "status")
+    ]
+    offers = [
+        (code, str(Offer.Status(status).label))
+        for code, status in Offer.objects.filter(
+            location=location, status__in=[Offer.Status.OPEN, Offer.Status.ACCEPTED]
+        )
+        .exclude(status=Offer.Status.ACCEPTED, placement__isnull=False)
+        .order_by("id")
+        .values_list("referral__code", "status")
+    ]
+    waiting: list[str] = []
+    if user.is_coordinator:
+        # The one exclusion a full location may have: the text of `matching.exclusions`.
+        no_free_place = gettext("Geen vrije plek.")
+        for referral in Referral.objects.filter(
+            status=Referral.Status.WAITING, region__in=location.regions.all()
+        ).order_by("status_changed_at", "id"):
+            try:
+                result = candidates_for_referral(referral=referral, include_excluded=True)
+            except Conflict:  # a request without birth date or home: fits nothing
+                continue
+            for candidate in [*result.candidates, *result.excluded]:
+                reasons = candidate.assessment.excluded_because
+                if candidate.location.pk == location.pk and set(reasons) <= {no_free_place}:
+                    waiting.append(referral.code)
+    in_use = location.held_places + location.occupied_places
+    return Affected(
+        placements=placements,
+        offers=offers,
+        waiting=waiting,
+        in_use=in_use,
+        over_by=max(0, in_use - change.target_total),
+    )

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeGuard
 
 from django.core.cache import cache
@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Municipality, Organisation, Region, Role, User
-from accounts.services import notify
+from accounts.services import audit_record, notify
 from capacity.errors import NoFreePlace
-from capacity.models import CapacityEvent, Location
+from capacity.models import CapacityChange, CapacityEvent, Location
 from capacity.selectors import stale_condition, stale_days
 from capacity.signals import free_places_increased
 from config.codes import CareForm, Expertise, Intensity, RiskFlag
@@ -165,6 +165,7 @@ def _schedule_announcement(location_id: int) -> None:
     """After the commit: one background announcement per location at a time. A job that is
     pending (not started) reads the figures when it runs, so it covers this rise as well."""
     from capacity.tasks import announce_free_places  # the tasks module imports this one
+    from outbox.services import dispatch
 
     key = _announcement_key(location_id)
     try:
@@ -172,13 +173,8 @@ def _schedule_announcement(location_id: int) -> None:
             return
     except Exception:  # cache down: schedule without coalescing
         logger.warning("Cache unavailable; announcing location %s uncoalesced", location_id)
-    try:
-        announce_free_places.apply_async(args=[location_id], countdown=ANNOUNCE_DELAY_SECONDS)
-    except Exception:  # broker down: announce now; the listeners cope with that themselves
-        logger.warning(
-            "Broker unavailable; announcing location %s in the request", location_id, exc_info=True
-        )
-        free_places_announce(location_id=location_id)
+    # Through the outbox: with the broker down the job waits there, not in the request.
+    dispatch(announce_free_places.name, location_id, countdown=ANNOUNCE_DELAY_SECONDS)
 
 
 def free_places_announce(*, location_id: int) -> None:
@@ -200,7 +196,10 @@ def _refresh_caller_copy(target: Location, source: Location) -> None:
         "free_places",
         "held_places",
         "occupied_places",
+        "unstaffed_places",
+        "unstaffed_reason",
         "last_confirmed_at",
+        "is_active",
     ):
         setattr(target, field, getattr(source, field))
 
@@ -215,11 +214,13 @@ def _change_counts(
     held: int = 0,
     occupied: int = 0,
     total: int = 0,
+    unstaffed: int = 0,
     confirm: bool = False,
     at: datetime | None = None,
 ) -> Location:
     """Apply deltas to a locked row, write the event (at `at`, default now), announce more
-    free places."""
+    offerable places. Unstaffed places are a part of the free ones: when the free places
+    fall below them, they follow down (a place no longer free is no longer unstaffed)."""
     event = CapacityEvent(
         location=locked,
         at=at or timezone.now(),
@@ -229,19 +230,25 @@ def _change_counts(
         free_before=locked.free_places,
         held_before=locked.held_places,
         occupied_before=locked.occupied_places,
+        unstaffed_before=locked.unstaffed_places,
     )
+    offerable_before = locked.offerable_places
     locked.total_places += total
     locked.free_places += free
     locked.held_places += held
     locked.occupied_places += occupied
+    locked.unstaffed_places = max(0, min(locked.unstaffed_places + unstaffed, locked.free_places))
+    if not locked.unstaffed_places:
+        locked.unstaffed_reason = ""
     if confirm:
         locked.last_confirmed_at = event.at
     event.total_after = locked.total_places
     event.free_after = locked.free_places
     event.held_after = locked.held_places
     event.occupied_after = locked.occupied_places
+    event.unstaffed_after = locked.unstaffed_places
     _write_counts(locked=locked, event=event, confirm=confirm)
-    if free > 0:
+    if locked.offerable_places > offerable_before:
         _announce_free_places(locked.pk)
     _refresh_caller_copy(location, locked)
     return locked
@@ -256,6 +263,8 @@ WITH changed AS (
     UPDATE capacity_location
        SET total_places = %(total_after)s, free_places = %(free_after)s,
            held_places = %(held_after)s, occupied_places = %(occupied_after)s,
+           unstaffed_places = %(unstaffed_after)s,
+           unstaffed_reason = %(unstaffed_reason)s,
            last_confirmed_at = CASE WHEN %(confirm)s THEN %(confirmed_at)s
                                     ELSE last_confirmed_at END
      WHERE id = %(location)s
@@ -263,16 +272,18 @@ WITH changed AS (
 )
 INSERT INTO capacity_capacityevent
        (location_id, at, by_id, reason, total_before, free_before, held_before,
-        occupied_before, total_after, free_after, held_after, occupied_after)
+        occupied_before, total_after, free_after, held_after, occupied_after,
+        unstaffed_before, unstaffed_after)
 SELECT id, %(at)s, %(by)s, %(reason)s, %(total_before)s, %(free_before)s, %(held_before)s,
-       %(occupied_before)s, %(total_after)s, %(free_after)s, %(held_after)s, %(occupied_after)s
+       %(occupied_before)s, %(total_after)s, %(free_after)s, %(held_after)s, %(occupied_after)s,
+       %(unstaffed_before)s, %(unstaffed_after)s
   FROM changed
 RETURNING id, at
 """
 EVENT_COUNTS = tuple(
     f"{count}_{when}"
     for when in ("before", "after")
-    for count in ("total", "free", "held", "occupied")
+    for count in ("total", "free", "held", "occupied", "unstaffed")
 )
 
 
@@ -286,6 +297,7 @@ def _write_counts(*, locked: Location, event: CapacityEvent, confirm: bool) -> N
         at=event.at,
         by=event.by_id,
         reason=event.reason,
+        unstaffed_reason=locked.unstaffed_reason,
     )
     with connections[Location.objects.db].cursor() as cursor:
         cursor.execute(COUNTS_WRITE_SQL, params)
@@ -421,9 +433,10 @@ def _ensure_reason(reason: str) -> str:
 def location_hold_place(
     *, location: Location, by: User | None, reason: str = "hold", at: datetime | None = None
 ) -> Location:
-    """Reserve one free place (an accepted offer): free − 1, held + 1; NoFreePlace if none."""
+    """Reserve one free place (an accepted offer): free − 1, held + 1; NoFreePlace if none
+    can be offered (free places marked "niet inzetbaar" are not)."""
     locked = _lock(location)
-    if locked.free_places < 1:
+    if locked.offerable_places < 1:
         raise NoFreePlace
     return _change_counts(
         location=location,
@@ -756,3 +769,275 @@ def stale_reminders_send(*, now: datetime | None = None) -> int:
             )
         )
     return stored
+
+
+# --- free places without staff ("vrij maar niet inzetbaar") ------------------------------
+
+
+@transaction.atomic
+def location_set_unstaffed(
+    *, location: Location, unstaffed_places: object, reason: object, by: User
+) -> Location:
+    """The provider marks some free places "vrij maar niet inzetbaar" (no staff), with a
+    reason: they stay free in the register but are never offered. At most the free places."""
+    _ensure_may_manage(location=location, user=by)
+    count = _ensure_int(unstaffed_places, "unstaffed_places")
+    text = reason.strip() if isinstance(reason, str) else ""
+    errors: dict[str, list[str]] = {}
+    if count < 0:
+        errors["unstaffed_places"] = [_("Vul een aantal plaatsen van 0 of meer in.")]
+    if count > 0 and not text:
+        errors["unstaffed_reason"] = [_("Geef aan waarom deze plaatsen niet inzetbaar zijn.")]
+    elif len(text) > 500:
+        errors["unstaffed_reason"] = [_("De reden mag hoogstens 500 tekens lang zijn.")]
+    elif text and (text_errors := control_characters_errors(text)):
+        errors["unstaffed_reason"] = text_errors
+    locked = _lock(location)
+    if "unstaffed_places" not in errors and count > locked.free_places:
+        errors["unstaffed_places"] = [
+            _("Meer dan %(free)d kan niet: zoveel plaatsen zijn vrij.")
+            % {"free": locked.free_places}
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    locked.unstaffed_reason = text if count else ""
+    return _change_counts(
+        location=location,
+        locked=locked,
+        by=by,
+        reason=Reason.UNSTAFFED,
+        unstaffed=count - locked.unstaffed_places,
+        confirm=True,
+    )
+
+
+# --- announced changes of size and closures ----------------------------------------------
+
+
+def may_announce_change(*, location: Location, user: User) -> bool:
+    """The location's own provider, a coordinator of one of its regions, the admin."""
+    if not user.is_active:
+        return False
+    if user.is_functional_admin or _may_manage(location=location, user=user):
+        return True
+    if user.is_coordinator and user.organisation_id is not None:
+        return location.regions.filter(organisations=user.organisation_id).exists()
+    return False
+
+
+def _region_coordinators(location: Location) -> list[User]:
+    return list(
+        User.objects.filter(
+            role=Role.COORDINATOR,
+            is_active=True,
+            organisation__regions__in=location.regions.all(),
+        ).distinct()
+    )
+
+
+def change_summary(change: CapacityChange) -> str:
+    """One line naming the change, without anyone's identity."""
+    values = {
+        "location": change.location.name,
+        "date": change.effective_on.strftime("%d-%m-%Y"),
+        "total": change.new_total,
+        "reason": change.get_reason_display(),
+    }
+    if change.kind == CapacityChange.Kind.CLOSURE:
+        return _("%(location)s sluit per %(date)s (%(reason)s).") % values
+    return _("%(location)s heeft per %(date)s %(total)s plaatsen (%(reason)s).") % values
+
+
+@transaction.atomic
+def capacity_change_announce(
+    *,
+    location: Location,
+    by: User,
+    kind: object,
+    effective_on: object,
+    reason: object,
+    new_total: object = None,
+    note: object = "",
+    today: date | None = None,
+) -> CapacityChange:
+    """Announce a change of the total places or a closure from a date (today or later).
+    The region's coordinators are told at once; a change for today applies at once, later
+    ones on their date (`capacity_changes_apply_due`). A reduction below the places in use
+    may be announced: the change page shows who is affected."""
+    if not may_announce_change(location=location, user=by):
+        raise NotFound
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if kind not in CapacityChange.Kind.values:
+        errors["kind"] = [_("Kies een wijziging van het aantal plaatsen of een sluiting.")]
+    if not isinstance(effective_on, date) or isinstance(effective_on, datetime):
+        errors["effective_on"] = [_("Vul een geldige datum in.")]
+    elif effective_on < today:
+        errors["effective_on"] = [_("De datum moet vandaag of later zijn.")]
+    if reason not in CapacityChange.ReasonCode.values:
+        errors["reason"] = [_("Kies een reden.")]
+    note_text = note.strip() if isinstance(note, str) else ""
+    if reason == CapacityChange.ReasonCode.OTHER and not note_text:
+        errors["note"] = [_("Licht de reden toe.")]
+    elif len(note_text) > 1000:
+        errors["note"] = [_("De toelichting mag hoogstens 1000 tekens lang zijn.")]
+    elif note_text and (note_errors := control_characters_errors(note_text)):
+        errors["note"] = note_errors
+    total: int | None = None
+    if kind == CapacityChange.Kind.RESIZE:
+        if not _is_int(new_total) or new_total < 0:
+            errors["new_total"] = [_("Vul een aantal plaatsen van 0 of meer in.")]
+        else:
+            total = new_total
+    elif kind == CapacityChange.Kind.CLOSURE and new_total not in (None, ""):
+        errors["new_total"] = [_("Een sluiting heeft geen nieuw aantal plaatsen.")]
+    _lock(location)  # announcements of one location queue here (one pending per date)
+    if (
+        not errors
+        and isinstance(effective_on, date)
+        and CapacityChange.objects.filter(
+            location=location,
+            effective_on=effective_on,
+            applied_at__isnull=True,
+            cancelled_at__isnull=True,
+        ).exists()
+    ):
+        errors["effective_on"] = [
+            _("Voor deze datum is al een wijziging aangekondigd; trek die eerst in.")
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    assert isinstance(effective_on, date) and isinstance(kind, str) and isinstance(reason, str)
+    change = CapacityChange.objects.create(
+        location=location,
+        kind=kind,
+        new_total=total,
+        effective_on=effective_on,
+        reason=reason,
+        note=note_text,
+        announced_by=by,
+    )
+    audit_record(
+        user=by,
+        action="capacity.change.announce",
+        object_type="capacity_change",
+        object_id=change.pk,
+    )
+    notify(
+        recipients=[u for u in _region_coordinators(location) if u.pk != by.pk],
+        kind="capacity.change",
+        message=_("Aangekondigd: %(summary)s Bekijk wie erdoor geraakt wordt.")
+        % {"summary": change_summary(change)},
+        link=reverse("capacity:change", args=[change.pk]),
+        dedupe_key=f"capacity-change:{change.pk}",
+    )
+    if effective_on <= today:
+        _apply_change(change=change, by=by)
+    return change
+
+
+@transaction.atomic
+def capacity_change_cancel(*, change: CapacityChange, by: User) -> CapacityChange:
+    """Withdraw an announced change before it is (fully) applied; audited."""
+    locked = CapacityChange.objects.select_for_update().select_related("location").get(pk=change.pk)
+    if not may_announce_change(location=locked.location, user=by):
+        raise NotFound
+    if locked.applied_at is not None or locked.cancelled_at is not None:
+        raise Conflict(_("Deze wijziging is al doorgevoerd of ingetrokken."))
+    if locked.partial_since is not None:
+        raise Conflict(
+            _("Deze wijziging is al deels doorgevoerd en kan niet meer worden ingetrokken.")
+        )
+    locked.cancelled_at = timezone.now()
+    locked.cancelled_by = by
+    locked.save(update_fields=["cancelled_at", "cancelled_by"])
+    audit_record(
+        user=by, action="capacity.change.cancel", object_type="capacity_change", object_id=locked.pk
+    )
+    notify(
+        recipients=[u for u in _region_coordinators(locked.location) if u.pk != by.pk],
+        kind="capacity.change",
+        message=_("Ingetrokken: %(summary)s") % {"summary": change_summary(locked)},
+        link=reverse("capacity:change", args=[locked.pk]),
+        dedupe_key=f"capacity-change-cancel:{locked.pk}",
+    )
+    change.cancelled_at, change.cancelled_by = locked.cancelled_at, by
+    return locked
+
+
+def _apply_change(*, change: CapacityChange, by: User | None) -> bool:
+    """Bring the locked location as close to the change as the places in use allow; answers
+    whether the change is now fully applied. Inside the caller's transaction."""
+    location = change.location
+    locked = _lock(location)
+    target = change.target_total
+    in_use = locked.held_places + locked.occupied_places
+    reached = max(target, in_use)
+    total_delta = reached - locked.total_places
+    # Added places are free; fewer places take the unavailable ones first, then free ones.
+    free_delta = total_delta if total_delta > 0 else min(0, reached - in_use - locked.free_places)
+    if total_delta or free_delta:
+        _change_counts(
+            location=location,
+            locked=locked,
+            by=by,
+            reason=Reason.PLANNED_CHANGE,
+            total=total_delta,
+            free=free_delta,
+        )
+    if change.kind == CapacityChange.Kind.CLOSURE and locked.is_active:
+        Location.objects.filter(pk=locked.pk).update(is_active=False)
+        locked.is_active = location.is_active = False
+    now = timezone.now()
+    done = reached == target
+    if done:
+        change.applied_at = now
+        change.save(update_fields=["applied_at"])
+    elif change.partial_since is None:
+        change.partial_since = now
+        change.save(update_fields=["partial_since"])
+        notify(
+            recipients=_region_coordinators(locked),
+            kind="capacity.change_partial",
+            message=_(
+                "Deels doorgevoerd: %(summary)s Er zijn nog %(in_use)d plaatsen bezet of "
+                "gereserveerd; het aantal plaatsen daalt verder zodra die vrijkomen."
+            )
+            % {"summary": change_summary(change), "in_use": in_use},
+            link=reverse("capacity:change", args=[change.pk]),
+            dedupe_key=f"capacity-change-partial:{change.pk}",
+        )
+    # An older change of this location still open is overtaken by this one.
+    CapacityChange.objects.filter(
+        location_id=locked.pk,
+        effective_on__lt=change.effective_on,
+        applied_at__isnull=True,
+        cancelled_at__isnull=True,
+    ).update(cancelled_at=now)
+    return done
+
+
+def capacity_changes_apply_due(*, today: date | None = None) -> int:
+    """The daily job: apply every open change whose date has come, each in its own
+    transaction under the location's lock (partly applied ones again, until complete).
+    Idempotent; answers how many changes were fully applied."""
+    today = today or timezone.localdate()
+    due = list(
+        CapacityChange.objects.filter(
+            effective_on__lte=today, applied_at__isnull=True, cancelled_at__isnull=True
+        )
+        .order_by("effective_on", "id")
+        .values_list("pk", flat=True)
+    )
+    applied = 0
+    for pk in due:
+        with transaction.atomic():
+            change = (
+                CapacityChange.objects.select_for_update()
+                .select_related("location")
+                .filter(pk=pk, applied_at__isnull=True, cancelled_at__isnull=True)
+                .first()
+            )
+            if change is not None and _apply_change(change=change, by=None):
+                applied += 1
+    return applied

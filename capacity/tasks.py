@@ -3,7 +3,11 @@
 from celery import shared_task
 
 from accounts.jobs import tracked_job
-from capacity.services import free_places_announce, stale_reminders_send
+from capacity.services import (
+    capacity_changes_apply_due,
+    free_places_announce,
+    stale_reminders_send,
+)
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
@@ -18,3 +22,10 @@ def send_stale_reminders() -> int:
 def announce_free_places(location_id: int) -> None:
     """Shortly after a rise in free places: tell the listeners (the waiting-list watcher)."""
     free_places_announce(location_id=location_id)
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@tracked_job("capacity.apply_changes")
+def apply_capacity_changes() -> int:
+    """Every night: announced changes of size and closures whose date has come."""
+    return capacity_changes_apply_due()

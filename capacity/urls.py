@@ -15,4 +15,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("locaties/<int:location_id>/bevestigen/", views.confirm_location, name="confirm"),
     path("locaties/<int:location_id>/profiel/", views.edit_profile, name="profile"),
     path("overzicht/", views.overview, name="overview"),
+    path("locaties/<int:location_id>/wijzigingen/", views.location_changes, name="changes"),
+    path(
+        "locaties/<int:location_id>/niet-inzetbaar/",
+        views.set_unstaffed,
+        name="set-unstaffed",
+    ),
+    path("wijzigingen/<int:change_id>/", views.change_detail, name="change"),
+    path("wijzigingen/<int:change_id>/intrekken/", views.cancel_change, name="cancel-change"),
 ]

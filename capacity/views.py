@@ -1,6 +1,8 @@
 """Browser pages of the capacity register: "Mijn locaties" for providers, the regional
 overview for coordinators. Thin: selectors read, services write."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,21 +15,35 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Organisation, Role, User
 from accounts.permissions import role_required
-from capacity.forms import LocationProfileForm, OverviewFilterForm
-from capacity.models import Location
+from capacity.forms import (
+    CapacityChangeForm,
+    LocationProfileForm,
+    OverviewFilterForm,
+    UnstaffedForm,
+)
+from capacity.models import CapacityChange, Location
 from capacity.selectors import (
     LocationFilters,
+    change_affected,
+    change_for_user,
+    changes_for_location,
+    location_for_user,
     location_overview,
     provider_locations,
     stale_days,
 )
 from capacity.services import (
+    capacity_change_announce,
+    capacity_change_cancel,
+    change_summary,
     location_adjust_free_places,
     location_confirm,
+    location_set_unstaffed,
     location_update_profile,
+    may_announce_change,
     provider_confirm_all,
 )
-from config.errors import ValidationFailed
+from config.errors import Conflict, ValidationFailed
 
 OVERVIEW_PAGE_SIZE = 100
 
@@ -220,3 +236,142 @@ def overview(request: HttpRequest) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         template += "#results"
     return render(request, template, context)
+
+
+# --- announced changes and places without staff ------------------------------------------
+
+
+def _announcing_location(request: HttpRequest, location_id: int) -> Location:
+    """A location the user may announce changes for: its provider's staff or a coordinator
+    of one of its regions; anything else is a 404."""
+    user = _user(request)
+    location = location_for_user(user=user, location_id=location_id)
+    if location is None or not may_announce_change(location=location, user=user):
+        raise Http404
+    return location
+
+
+def _form_errors(form: Any, exc: ValidationFailed) -> None:
+    for field, field_messages in exc.errors.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@role_required(Role.PROVIDER, Role.COORDINATOR)
+def location_changes(request: HttpRequest, location_id: int) -> HttpResponse:
+    """A location's announced changes (history) and the form to announce one; for its
+    provider also the places "vrij maar niet inzetbaar"."""
+    user = _user(request)
+    location = _announcing_location(request, location_id)
+    form = CapacityChangeForm(request.POST or None, initial={"kind": CapacityChange.Kind.RESIZE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["kind"] == CapacityChange.Kind.CLOSURE and not data["confirm_closure"]:
+            form.add_error("confirm_closure", _("Bevestig de sluiting van de locatie."))
+        else:
+            try:
+                change = capacity_change_announce(
+                    location=location,
+                    by=user,
+                    kind=data["kind"],
+                    new_total=data["new_total"],
+                    effective_on=data["effective_on"],
+                    reason=data["reason"],
+                    note=data["note"],
+                )
+            except ValidationFailed as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("De wijziging is aangekondigd: %(summary)s")
+                    % {"summary": change_summary(change)},
+                )
+                return redirect("capacity:change", change.pk)
+    unstaffed_form = None
+    if user.is_provider:
+        unstaffed_form = UnstaffedForm(
+            initial={
+                "unstaffed_places": location.unstaffed_places,
+                "unstaffed_reason": location.unstaffed_reason,
+            }
+        )
+    return render(
+        request,
+        "capacity/changes.html",
+        {
+            "location": location,
+            "form": form,
+            "unstaffed_form": unstaffed_form,
+            "changes": changes_for_location(location=location),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+@login_required
+@role_required(Role.PROVIDER)
+def set_unstaffed(request: HttpRequest, location_id: int) -> HttpResponse:
+    location = _own_location(request, location_id)
+    form = UnstaffedForm(request.POST)
+    if form.is_valid():
+        try:
+            location_set_unstaffed(
+                location=location,
+                unstaffed_places=form.cleaned_data["unstaffed_places"],
+                reason=form.cleaned_data["unstaffed_reason"],
+                by=_user(request),
+            )
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+    if form.errors:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, str(message))
+    else:
+        messages.success(
+            request,
+            _("Opgeslagen: %(name)s heeft %(n)d vrije plaatsen die niet inzetbaar zijn.")
+            % {"name": location.name, "n": form.cleaned_data["unstaffed_places"]},
+        )
+    return redirect("capacity:changes", location.pk)
+
+
+@require_GET
+@login_required
+@role_required(Role.PROVIDER, Role.COORDINATOR)
+def change_detail(request: HttpRequest, change_id: int) -> HttpResponse:
+    """One announced change and who it affects (request codes only)."""
+    user = _user(request)
+    change = change_for_user(user=user, change_id=change_id)
+    if change is None:
+        raise Http404
+    return render(
+        request,
+        "capacity/change.html",
+        {
+            "change": change,
+            "location": change.location,
+            "summary": change_summary(change),
+            "affected": change_affected(change=change, user=user),
+        },
+    )
+
+
+@require_POST
+@login_required
+@role_required(Role.PROVIDER, Role.COORDINATOR)
+def cancel_change(request: HttpRequest, change_id: int) -> HttpResponse:
+    change = change_for_user(user=_user(request), change_id=change_id)
+    if change is None:
+        raise Http404
+    try:
+        capacity_change_cancel(change=change, by=_user(request))
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("De aangekondigde wijziging is ingetrokken."))
+    return redirect("capacity:change", change.pk)

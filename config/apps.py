@@ -59,6 +59,62 @@ def dutch_admin(model: Any) -> Any:
     return base
 
 
+def reset_only_admin(model: Any) -> None:
+    """Replace django-otp's ModelAdmin of a device model by a read-only one that shows no key,
+    QR code or recovery code (django-otp's showed them all, so a beheerder could copy anyone's
+    second factor): user, name, confirmed, dates; the only action is a reset (audited)."""
+    from django.contrib import admin
+
+    from accounts.twofactor import devices_reset
+
+    class DeviceResetAdmin(admin.ModelAdmin):
+        list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+        list_filter = ["confirmed"]
+        search_fields = ["user__username", "user__email"]
+        fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+        readonly_fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+        actions = ["reset"]
+
+        def has_add_permission(self, request: Any) -> bool:
+            return False
+
+        def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+            return False
+
+        def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+            # Django's delete confirmation lists related rows: the recovery codes themselves.
+            return False
+
+        def has_reset_permission(self, request: Any) -> bool:
+            meta = self.model._meta
+            return bool(request.user.has_perm(f"{meta.app_label}.delete_{meta.model_name}"))
+
+        @admin.action(
+            description=_(
+                "Tweestapsverificatie van deze gebruikers herstellen (app en "
+                "herstelcodes verwijderen; daarna is een nieuwe koppelcode nodig)"
+            ),
+            permissions=["reset"],
+        )
+        def reset(self, request: Any, queryset: Any) -> None:
+            from accounts.models import User
+
+            by = request.user if isinstance(request.user, User) else None
+            users = User.objects.filter(pk__in=queryset.values("user_id"))
+            for user in users:
+                devices_reset(user=user, by=by)
+            self.message_user(
+                request,
+                _("Tweestapsverificatie hersteld voor %(count)d gebruiker(s).")
+                % {"count": len(users)},
+            )
+
+    DeviceResetAdmin.__name__ = DeviceResetAdmin.__qualname__ = f"{model.__name__}ResetAdmin"
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, DeviceResetAdmin)
+
+
 DEVICE_FIELDS = {
     "user": _("gebruiker"),
     "name": _("naam"),
@@ -154,9 +210,7 @@ class OtpTotpConfig(BaseTotpConfig):
                 "last_t": _("laatst gebruikte stap"),
             },
         )
-        devices = dutch_admin(TOTPDevice)
-        if devices is not None:
-            devices.qrcode_link.short_description = _("QR-code")
+        reset_only_admin(TOTPDevice)
 
 
 class OtpStaticConfig(BaseStaticConfig):
@@ -166,7 +220,7 @@ class OtpStaticConfig(BaseStaticConfig):
         from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
         relabel(StaticDevice, _("herstelcodeset"), _("herstelcodesets"), DEVICE_FIELDS)
-        dutch_admin(StaticDevice)
+        reset_only_admin(StaticDevice)
         relabel(
             StaticToken,
             _("herstelcode"),

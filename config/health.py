@@ -20,6 +20,9 @@ def _check_database() -> str:
 
 
 def _check_cache() -> str:
+    ping = getattr(cache, "ping", None)
+    if ping is not None:  # the degrading Redis cache (config/cache.py) never raises itself
+        ping()
     key = f"healthz:{time.monotonic_ns()}"
     cache.set(key, "1", timeout=5)
     if cache.get(key) != "1":

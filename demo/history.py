@@ -726,11 +726,16 @@ class _History:
         if case.offers >= MAX_OFFERS:
             self.wait(moment, case, referral)
             return
-        candidates = candidates_for_referral(referral=referral).candidates
+        result = candidates_for_referral(referral=referral)
+        candidates = result.candidates
         if not candidates:
             self.wait(moment, case, referral)
             return
-        chosen, reason = candidates[0], ""
+        chosen, reason = result.proposal or candidates[0], ""
+        if result.proposal is None:
+            # Staleness is judged against today, not the simulated moment: every figure of
+            # months ago looks unconfirmed, so the coordinator phoned the provider.
+            reason = "Vrije plek telefonisch bevestigd bij de aanbieder."
         if case.script == "offer_a":
             own = [
                 c

@@ -8,13 +8,7 @@ logger = logging.getLogger(__name__)
 
 def on_free_places_increased(sender: Any, location_id: int, **kwargs: Any) -> None:
     """Sent after the capacity change committed; the matching runs in a job, not the request."""
-    from placement.tasks import watch_waiting_list
+    from outbox.services import dispatch
 
-    try:
-        watch_waiting_list.delay(location_id)
-    except Exception:  # broker down: the hourly sweep of waiting referrals catches up
-        logger.warning(
-            "Broker unavailable; waiting-list watch for location %s deferred",
-            location_id,
-            exc_info=True,
-        )
+    # Through the outbox: with the broker down the watch waits there until it is back.
+    dispatch("placement.tasks.watch_waiting_list", location_id)

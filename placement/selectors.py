@@ -36,7 +36,8 @@ class CandidateLocation:
     provider_name: str
     municipality_name: str
     care_form: str
-    free_places: int
+    free_places: int  # offerable: free and staffed
+    capacity_unconfirmed: bool = False  # figure older than CAPACITY_STALE_DAYS
 
 
 @dataclass
@@ -53,13 +54,16 @@ class Candidate:
 class CandidateList:
     referral_id: int
     need: Need
-    candidates: list[Candidate]  # fitting, best first; the first is the proposal
+    # fitting, best first; those whose free places are unconfirmed (stale) after the others
+    candidates: list[Candidate]
     excluded: list[Candidate]  # only filled when asked for
     turning_18_soon: bool
 
     @property
     def proposal(self) -> Candidate | None:
-        return self.candidates[0] if self.candidates else None
+        """The best fitting location whose free place is confirmed: a stale figure does not
+        count as a free place for the proposal."""
+        return next((c for c in self.candidates if not c.location.capacity_unconfirmed), None)
 
 
 def turning_18_within(*, birth_date: date, start: date, days: int) -> bool:
@@ -79,7 +83,8 @@ def _facts(row: dict[str, Any]) -> LocationFacts:
     return LocationFacts(**{name: row[name] for name in FACT_FIELDS}, acceptance_rate=row["rate"])
 
 
-def _shown(row: dict[str, Any]) -> CandidateLocation:
+def _shown(row: dict[str, Any], *, stale_before: datetime | None = None) -> CandidateLocation:
+    confirmed = row["last_confirmed_at"]
     return CandidateLocation(
         pk=row["id"],
         name=row["name"],
@@ -87,6 +92,8 @@ def _shown(row: dict[str, Any]) -> CandidateLocation:
         municipality_name=row["municipality__name"],
         care_form=row["care_form"],
         free_places=row["free_places"],
+        capacity_unconfirmed=stale_before is not None
+        and (confirmed is None or confirmed < stale_before),
     )
 
 
@@ -134,7 +141,8 @@ WITH need AS MATERIALIZED (
 ), fit AS MATERIALIZED (
     SELECT l.id, l.provider_id, l.care_form, l.expertise, l.contra_indications, l.age_min,
            l.age_max, l.gender, l.secured, l.intensity, l.school_on_site, l.latitude,
-           l.longitude, l.free_places, l.last_confirmed_at, l.name, l.municipality_id
+           l.longitude, l.free_places - l.unstaffed_places AS free_places, -- offerable
+           l.last_confirmed_at, l.name, l.municipality_id
       FROM capacity_location l
      CROSS JOIN facts f
      WHERE l.id = ANY(ARRAY(SELECT lr.location_id FROM capacity_location_regions lr
@@ -144,7 +152,7 @@ WITH need AS MATERIALIZED (
                f.care_forms ? l.care_form
            AND l.age_min <= f.age AND l.age_max >= f.age
            AND l.secured = f.secured
-           AND l.free_places >= 1
+           AND l.free_places - l.unstaffed_places >= 1
            AND NOT (l.gender = 'girls' AND f.gender <> 'f')
            AND NOT (l.gender = 'boys' AND f.gender <> 'm')
            AND l.expertise @> f.expertise
@@ -266,6 +274,7 @@ def _rank(*, referral_id: int, scope: User | None, include_excluded: bool) -> Ca
     need = _need(facts)
     fitting: list[Candidate] = []
     excluded: list[Candidate] = []
+    stale_before = now - timedelta(days=settings.CAPACITY_STALE_DAYS)
     for row in rows:
         assessment = assess(
             need,
@@ -277,11 +286,18 @@ def _rank(*, referral_id: int, scope: User | None, include_excluded: bool) -> Ca
             stale_days=settings.CAPACITY_STALE_DAYS,
         )
         if assessment.fits:
-            fitting.append(Candidate(location=_shown(row), assessment=assessment))
+            shown = _shown(row, stale_before=stale_before)
+            if shown.capacity_unconfirmed:
+                assessment.reasons.append(
+                    _("Capaciteit niet bevestigd: telt niet mee voor het voorstel")
+                )
+            fitting.append(Candidate(location=shown, assessment=assessment))
         elif include_excluded:
             excluded.append(Candidate(location=_shown(row), assessment=assessment))
     by_id = {candidate.location.pk: candidate for candidate in fitting}
     ordered = [by_id[a.location_id] for a in rank(c.assessment for c in fitting)]
+    # A stale figure stays listed, marked, but after every confirmed one (stable order).
+    ordered.sort(key=lambda candidate: candidate.location.capacity_unconfirmed)
     return CandidateList(
         referral_id=referral_id,
         need=need,

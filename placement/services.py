@@ -750,6 +750,14 @@ def referral_wait(
     return referral
 
 
+def waiting_lists_watch() -> int:
+    """The hourly sweep: watch the waiting list of every location with free places, so a
+    freeing whose job was lost is still seen; each freeing is still announced once (the
+    notification's dedupe key). Answers how many notifications it stored."""
+    ids = Location.objects.filter(is_active=True, free_places__gte=1).values_list("pk", flat=True)
+    return sum(waiting_list_watch(location_id=pk) for pk in ids.order_by("pk"))
+
+
 def waiting_list_watch(*, location_id: int) -> int:
     """A location gained free places (or appeared): tell each coordinator once, in one
     notification listing the codes of the waiting referrals it now fits, longest waiting

@@ -28,3 +28,9 @@ def start_due_placements() -> int:
 @tracked_job("waiting_list.watch")
 def watch_waiting_list(location_id: int) -> int:
     return services.waiting_list_watch(location_id=location_id)
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@tracked_job("waiting_list.sweep")
+def watch_waiting_lists() -> int:
+    return services.waiting_lists_watch()

@@ -123,6 +123,8 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         request,
         "referrals/edit.html",
         {"form": form, "step": "youth", "steps": STEPS, "referral": None},
+        # An invalid step answers 400, like every other form with errors.
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -165,8 +167,15 @@ def referral_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             next_step = STEP_NAMES[STEP_NAMES.index(step) + 1]
             return redirect("referrals:edit", pk=referral.pk, step=next_step)
     if request.htmx:  # type: ignore[attr-defined]
+        # 200 on purpose: htmx swaps no 4xx answer, and this inline check must show its errors.
         return render(request, "referrals/edit.html#step-form", context)
-    return render(request, "referrals/edit.html", context)
+    # Reached by a POST only when the step has errors: 400, like every other invalid form.
+    return render(
+        request,
+        "referrals/edit.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _problems_if_applied(*, referral: Referral, user: User, data: Any) -> dict[str, list[str]]:

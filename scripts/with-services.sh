@@ -38,6 +38,10 @@ trap cleanup EXIT INT TERM
 "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$tmp/pg" -l "$tmp/pg/server.log" -w -t 30 start \
   -o "-p $PG_PORT -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U rop rop
+# The application role (README "Database roles"): owns no table; the migrations, run as the
+# owner `rop`, grant it what the site may do. The tests switch to it on every connection.
+"$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U rop -d rop \
+  -c "CREATE ROLE rop_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" >/dev/null
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
   --daemonize yes --pidfile "$tmp/redis.pid" --dir "$tmp" --logfile "$tmp/redis.log"
@@ -46,7 +50,12 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 
+# DATABASE_URL is the owner here: the test runner and the benchmark create databases. A site
+# started under this script as the application role: DATABASE_URL=$DATABASE_APP_URL and
+# DATABASE_OWNER_URL=$DATABASE_URL.
 export DATABASE_URL="postgres://rop@127.0.0.1:$PG_PORT/rop"
+export DATABASE_APP_URL="postgres://rop_app@127.0.0.1:$PG_PORT/rop"
+export DATABASE_APP_ROLE=rop_app
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 echo "PostgreSQL on port $PG_PORT, Redis on port $REDIS_PORT (throw-away, in $tmp)"
 "$@"

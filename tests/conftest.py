@@ -1,10 +1,16 @@
 """Fixtures shared by every test: one region with a user of every role, and API clients."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 import pytest
+from django.conf import settings
+from django.db import connection, connections
+from django.db.backends.base.base import NO_DB_ALIAS, BaseDatabaseWrapper
+from django.db.backends.postgresql.operations import DatabaseOperations
+from django.db.backends.signals import connection_created
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -108,6 +114,48 @@ def api_client_for() -> Callable[[User | None], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The test database is created and migrated by the owner of the tables; every test
+    then queries as the application role (settings.TEST_APP_ROLE, `rop_app`), as the site
+    does: `SET ROLE` on each new connection. Emptying the tables between transactional
+    tests (flush: TRUNCATE, the audit trail too) stays with the owner."""
+    role = getattr(settings, "TEST_APP_ROLE", "")
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role or ""])
+        exists = cursor.fetchone() is not None
+    if not exists:
+        yield
+        return
+    quoted = connection.ops.quote_name(role)
+
+    def as_app_role(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
+        if connection.alias != NO_DB_ALIAS:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET ROLE {quoted}")
+
+    flush = DatabaseOperations.execute_sql_flush
+
+    def flush_as_owner(self: DatabaseOperations, sql_list: Iterable[str]) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+        try:
+            flush(self, sql_list)
+        finally:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"SET ROLE {quoted}")
+
+    connection_created.connect(as_app_role, dispatch_uid="tests-app-role")
+    DatabaseOperations.execute_sql_flush = flush_as_owner  # type: ignore[method-assign, assignment]
+    connections.close_all()
+    try:
+        yield
+    finally:
+        connection_created.disconnect(dispatch_uid="tests-app-role")
+        DatabaseOperations.execute_sql_flush = flush  # type: ignore[method-assign]
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)

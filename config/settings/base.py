@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,9 @@ def database(url: str) -> dict[str, Any]:
     )
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database.")
+    # A pooled connection is checked before reuse: after a restart of PostgreSQL the first
+    # request gets a fresh connection instead of failing on the stale one.
+    config["CONN_HEALTH_CHECKS"] = True
     config.setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
         "DB_SERVER_SIDE_BINDING", True
     )
@@ -138,6 +142,27 @@ def database(url: str) -> dict[str, Any]:
 # Without DATABASE_URL the local demo starts its embedded server (local.py); the test and
 # production settings refuse to start.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Two database roles (issue 24, README "Database roles"): the site, the workers and every
+# other command connect as the application role of DATABASE_URL, which owns no table and may
+# only read and add to the audit trail; the commands that change the schema or empty tables
+# connect as their owner, DATABASE_OWNER_URL, when it is set.
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
+OWNER_COMMANDS = frozenset({"migrate", "flush", "createcachetable", "test"})
+# The application role the migrations grant to (when it exists; scripts create it).
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "rop_app")
+
+
+def owner_command(argv: list[str]) -> bool:
+    """Does this process run a management command that needs the owner of the tables?"""
+    return (
+        len(argv) > 1
+        and Path(argv[0]).name in {"manage.py", "django-admin"}
+        and (argv[1] in OWNER_COMMANDS)
+    )
+
+
+if DATABASE_OWNER_URL and owner_command(sys.argv):
+    DATABASE_URL = DATABASE_OWNER_URL
 DATABASES: dict[str, dict[str, Any]] = {"default": database(DATABASE_URL)} if DATABASE_URL else {}
 # Reports may read from a replica (DATABASE_REPLICA_URL); see config/db_router.py.
 if os.environ.get("DATABASE_REPLICA_URL"):
@@ -186,7 +211,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that logs and degrades when Redis is down (config/cache.py).
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
@@ -259,6 +285,8 @@ SPECTACULAR_SETTINGS = {
         "RefusalReasonEnum": "config.codes.RefusalReason",
         "GenderEnum": "config.codes.Gender",
         "IntensityEnum": "config.codes.Intensity",
+        "CapacityChangeReasonEnum": "capacity.models.CapacityChange.ReasonCode",
+        "CapacityChangeKindEnum": "capacity.models.CapacityChange.Kind",
     },
 }
 
@@ -303,6 +331,9 @@ CONTENT_SECURITY_POLICY = {
 # django-otp: the issuer shown in the authenticator app.
 OTP_TOTP_ISSUER = "Regie op Plaatsing"
 RECOVERY_CODE_COUNT = 10
+# Linking an authenticator app takes a one-time enrolment code from the beheerder (admin
+# action on users, or `manage.py enrolment_code <username>`), valid this many hours.
+ENROLMENT_CODE_HOURS = int(os.environ.get("ENROLMENT_CODE_HOURS", "72"))
 
 # django-axes: 5 failed sign-ins for one username from one address lock that pair for
 # 15 minutes; a success resets the count. The browser gets the sign-in page with a message,
@@ -313,6 +344,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.twofactor.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_code"]
+# Password spraying: failed sign-ins from one address across all usernames (within the
+# cool-off time) beyond this also answer 429, for that address only: the username+address
+# lock above stays, so nobody elsewhere is locked out (accounts/twofactor.py: SignInLockoutHandler).
+AXES_HANDLER = "accounts.twofactor.SignInLockoutHandler"
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 # The address is REMOTE_ADDR (django-ipware is not installed): behind a reverse proxy, have
 # the proxy or gunicorn's forwarded-allow-ips hand over the client's address.
 
@@ -384,6 +420,10 @@ CELERY_BEAT_SCHEDULE["capacity-stale-reminders"] = {
     "task": "capacity.tasks.send_stale_reminders",
     "schedule": crontab(hour=7, minute=0),
 }
+CELERY_BEAT_SCHEDULE["capacity-apply-changes"] = {
+    "task": "capacity.tasks.apply_capacity_changes",
+    "schedule": crontab(hour=0, minute=15),
+}
 
 # analyses
 CELERY_BEAT_SCHEDULE["analyses-rebuild-reports"] = {
@@ -405,5 +445,21 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "accounts.schema.add_error_responses",
 ]
+# The outbox (outbox/services.py): background work recorded while the broker was down is
+# sent every minute; the waiting lists are swept every hour in case a watch job was lost.
+INSTALLED_APPS.append("outbox")
+CELERY_BEAT_SCHEDULE["outbox-dispatch-pending"] = {
+    "task": "outbox.tasks.dispatch_pending_tasks",
+    "schedule": timedelta(minutes=1),
+}
+CELERY_BEAT_SCHEDULE["waiting-list-sweep"] = {
+    "task": "placement.tasks.watch_waiting_lists",
+    "schedule": timedelta(hours=1),
+}
+CELERY_TASK_ROUTES["outbox.tasks.*"] = {"queue": "maintenance"}
+# A worker keeps trying to reach the broker, however long it is down (never exits).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+
 # A refused form (CSRF) gets a Dutch page in the site's layout (config/error_pages.py).
 CSRF_FAILURE_VIEW = "config.error_pages.csrf_failure"

@@ -1,17 +1,29 @@
 """The local demo (`make run`): embedded PostgreSQL, tasks in-process, two-factor sign-in off."""
 
 import os
+import sys
 
-from config.embedded_db import database_url
+from config.embedded_db import database_urls
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, DATABASE_URL, DATABASES, REDIS_URL, database, env_bool
+from config.settings.base import (
+    BASE_DIR,
+    DATABASE_URL,
+    DATABASES,
+    REDIS_URL,
+    database,
+    env_bool,
+    owner_command,
+)
 
 DEBUG = env_bool("DEBUG", True)
 REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
 
 # Without DATABASE_URL: the embedded PostgreSQL server, data in .pgdata/ (git-ignored).
+# The site runs as the application role rop_app; migrate and flush as the owner (README
+# "Database roles").
 if not DATABASE_URL:
-    DATABASES["default"] = database(database_url(BASE_DIR / ".pgdata"))
+    _app_url, _owner_url = database_urls(BASE_DIR / ".pgdata")
+    DATABASES["default"] = database(_owner_url if owner_command(sys.argv) else _app_url)
 
 # No broker in the demo: periodic jobs run in a thread of the web process.
 INPROCESS_SCHEDULER = env_bool("INPROCESS_SCHEDULER", not REDIS_URL)

@@ -1,7 +1,14 @@
 """Test settings: PostgreSQL and Redis from the environment (`make test` starts both)."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASE_URL, DATABASES
+from config.settings.base import (
+    DATABASE_APP_ROLE,
+    DATABASE_OWNER_URL,
+    DATABASE_URL,
+    DATABASES,
+    database,
+    env_bool,
+)
 
 if not DATABASE_URL:
     raise RuntimeError("Tests run against PostgreSQL: set DATABASE_URL (make test does).")
@@ -10,6 +17,12 @@ DEBUG = False
 REQUIRE_2FA = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The test databases are created and migrated by the owner of the tables; the tests then
+# run every query as the application role (tests/conftest.py: SET ROLE on each connection),
+# as the site does, unless TEST_AS_APP_ROLE=false or the role does not exist.
+if DATABASE_OWNER_URL:
+    DATABASES["default"] = database(DATABASE_OWNER_URL)
+TEST_APP_ROLE = DATABASE_APP_ROLE if env_bool("TEST_AS_APP_ROLE", True) else ""
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Tasks run in-process in tests unless a test points Celery at the real broker itself.
 CELERY_TASK_ALWAYS_EAGER = True

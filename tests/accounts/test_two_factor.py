@@ -17,6 +17,7 @@ from accounts.twofactor import two_factor_required
 from tests.accounts.twofactor import (
     code_for_key,
     enrolled_device,
+    enter_enrolment_code,
     next_code,
     recovery_codes,
     sign_in_verified,
@@ -198,6 +199,11 @@ def test_first_sign_in_enrols_an_authenticator_app(
     response = client.get(CODE_URL + "?next=%2F")
     assert response.status_code == 302
     assert response["Location"] == ENROL_URL + "?next=%2F"
+    # A password alone shows no key: the enrolment code comes first (issue 24, point 1).
+    page = client.get(ENROL_URL).content.decode()
+    assert "Koppelcode" in page and "<svg" not in page
+    assert not TOTPDevice.objects.filter(user=cast.referrer).exists()
+    enter_enrolment_code(client, cast.referrer)
 
     page = client.get(ENROL_URL).content.decode()
     assert "<svg" in page  # the QR code, inline: no image service sees the secret
@@ -233,9 +239,11 @@ def test_enrolment_is_closed_once_an_app_is_linked(
     enrolled_device(cast.coordinator)
     password_step(client, "coordinator")
     response = client.get(ENROL_URL)
-    assert response.status_code == 302
-    assert response["Location"].startswith(CODE_URL)
-    assert client.post(ENROL_URL, {"code": "123456"}).status_code == 302
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Koppelcode" in page and "<svg" not in page and "manual-key" not in page
+    assert client.post(ENROL_URL, {"code": "123456"}).status_code == 200
+    assert TOTPDevice.objects.filter(user=cast.coordinator, confirmed=True).count() == 1
     assert TOTPDevice.objects.filter(user=cast.coordinator).count() == 1
 
 
@@ -243,6 +251,7 @@ def test_the_manual_key_matches_the_device(
     client: Client, cast: Cast, require_2fa: SettingsWrapper
 ) -> None:
     password_step(client, "provider_a")
+    enter_enrolment_code(client, cast.provider_a)
     page = client.get(ENROL_URL).content.decode()
     key = re.search(r'data-testid="manual-key">([A-Z2-7 ]+)<', page)
     assert key is not None

@@ -48,3 +48,23 @@ def sign_in_verified(client: Client, user: User, device: TOTPDevice | None = Non
     response = client.post("/accounts/tweestapsverificatie/", {"code": next_code(device)})
     assert response.status_code == 302, response.content
     return device
+
+
+ENROL_URL = "/accounts/tweestapsverificatie/instellen/"
+
+
+def enrolment_code(user: User, created_by: User | None = None) -> str:
+    """A fresh one-time enrolment code for `user`, as the beheerder hands out."""
+    from accounts.twofactor import enrolment_code_create
+
+    return enrolment_code_create(user=user, created_by=created_by)[1]
+
+
+def enter_enrolment_code(client: Client, user: User, next_url: str = "") -> None:
+    """After the password step: enter an enrolment code, so the enrolment page shows the key."""
+    data = {"secret": enrolment_code(user)}
+    if next_url:
+        data["next"] = next_url
+    response = client.post(ENROL_URL, data)
+    assert response.status_code == 302, response.content
+    assert response["Location"].startswith(ENROL_URL)

@@ -7,7 +7,7 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 from pytest_django import Settings as SettingsWrapper
 from pytest_django.live_server_helper import LiveServer
 
-from tests.accounts.twofactor import code_for_key, enrolled_device
+from tests.accounts.twofactor import code_for_key, enrolled_device, enrolment_code
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
@@ -32,8 +32,13 @@ def test_a_coordinator_enrols_and_signs_in_with_a_code(
 ) -> None:
     settings.REQUIRE_2FA = True
     violations = csp_violations(page)
+    code = enrolment_code(cast.coordinator, created_by=cast.admin)
     sign_in(page, live_server.url, "coordinator", TEST_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Tweestapsverificatie instellen")
+    # The password alone shows no key: first the enrolment code from the beheerder.
+    expect(page.get_by_test_id("qr-code")).to_have_count(0)
+    page.get_by_label("Koppelcode", exact=True).fill(code)
+    page.get_by_role("button", name="Doorgaan").click()
     expect(page.get_by_test_id("qr-code").locator("svg")).to_be_visible()
     screenshot(page, "security-2fa-enrol")
 

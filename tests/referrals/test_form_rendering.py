@@ -108,6 +108,7 @@ def test_bad_submit_shows_the_error_summary_linking_to_the_fields(
         f"/referrals/{referral.pk}/edit/analysis/",
         {"needs": "x" * (TEXT_MAX_LENGTH + 1), "problems": "Schoolverzuim."},
     )
+    assert response.status_code == 400  # an invalid step is a bad request, as everywhere
     page = response.content.decode()
     summary = page.split('data-testid="error-summary"')[1].split("</div>")[0]
     assert 'role="alert"' in page.split('data-testid="error-summary"')[0][-200:]
@@ -128,6 +129,7 @@ def test_checkbox_groups_link_to_their_first_option(cast: Cast, make_referral: A
     response = client_for(cast.referrer).post(
         f"/referrals/{referral.pk}/edit/analysis/", {"risk_flags": ["no-such-risk"]}
     )
+    assert response.status_code == 400
     page = response.content.decode()
     assert 'href="#id_risk_flags_0"' in page
     assert 'id="id_risk_flags_0"' in page
@@ -167,3 +169,24 @@ def test_optional_fields_are_marked_outside_the_label() -> None:
         '<span class="rop-form-field__mark" id="id_note_mark">(niet verplicht)</span>' in optional
     )
     assert 'aria-describedby="id_note_mark"' in optional
+
+
+def test_an_invalid_first_step_is_400_and_creates_nothing(cast: Cast) -> None:
+    response = client_for(cast.referrer).post(
+        "/referrals/new/", {"given_name": "Zoë", "birth_date": "31-02-2012"}
+    )
+    assert response.status_code == 400
+    assert 'href="#id_birth_date"' in response.content.decode()  # the field is named
+    assert not Referral.objects.exists()
+
+
+def test_an_inline_check_stays_200_for_htmx_to_swap(cast: Cast, make_referral: Any) -> None:
+    """htmx swaps no 4xx answer: the inline check of a step answers 200 with its errors."""
+    referral = make_referral()
+    response = client_for(cast.referrer).post(
+        f"/referrals/{referral.pk}/edit/analysis/",
+        {"risk_flags": ["no-such-risk"]},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert 'id="id_risk_flags_error"' in response.content.decode()

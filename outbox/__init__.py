@@ -1,0 +1,1 @@
+"""The outbox: background work is recorded in the database before it goes to the broker."""
