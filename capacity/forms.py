@@ -9,6 +9,7 @@ from accounts.models import Region
 from capacity.models import CapacityChange, Location
 from config.codes import CareForm, Expertise, Intensity, RiskFlag
 from config.validators import no_control_characters
+from config.widgets import DateInput
 
 
 class UtrechtFormMixin:
@@ -100,9 +101,7 @@ class CapacityChangeForm(UtrechtFormMixin, forms.Form):
         required=False,
         min_value=0,
     )
-    effective_on = forms.DateField(
-        label=_("Gaat in op"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_on = forms.DateField(label=_("Gaat in op"), widget=DateInput())
     reason = forms.ChoiceField(label=_("Reden"), choices=CapacityChange.ReasonCode.choices)
     note = forms.CharField(
         label=_("Toelichting (verplicht bij reden anders)"),

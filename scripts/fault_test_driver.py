@@ -111,9 +111,11 @@ def main() -> int:
     )
     capacity_ok = status == 200
     accepted = None
+    accept_status = None
     if offers:
         status, _h, _b = call(phase, "POST", f"/api/v1/offers/{offers[0]['id']}/accept/", provider)
         accepted = offers[0]["id"] if status == 200 else None
+        accept_status = status
     status, _h, body = call(phase, "POST", "/api/v1/reports/rebuild/", coordinator)
     run = json.loads(body).get("run") if status == 202 else None
     for path in ("/api/v1/referrals/", "/api/v1/offers/", "/api/v1/locations/"):
@@ -185,7 +187,10 @@ def main() -> int:
     for name, codes in statuses.items():
         print(f"  {name:14} {len(codes):3} requests  {sorted(set(codes))}")
     print(f"  redis down: /healthz 503: {health_down}; capacity change accepted: {capacity_ok};")
-    print(f"    accept: {accepted is not None}; rebuild queued: {run is not None}; ")
+    print(
+        f"    accept: {accepted is not None} (open offers: {len(offers)}, answer {accept_status});"
+        f" rebuild queued: {run is not None}; "
+    )
     print(f"    work kept in the outbox: {pending}; /healthz 200 after: {health_back}")
     print(f"  postgres down: Dutch 503 page: {dutch}; JSON for the API: {json_api}")
     fives = sum(1 for codes in statuses.values() for c in codes if c == 500)

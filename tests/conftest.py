@@ -116,6 +116,23 @@ def api_client_for() -> Callable[[User | None], APIClient]:
     return make
 
 
+@pytest.fixture
+def as_table_owner(db: None) -> Iterator[None]:
+    """The test's connection as the owner of the tables, as `migrate` runs: for the tests
+    that migrate backwards and forwards (the application role may not alter tables)."""
+    role = getattr(settings, "TEST_APP_ROLE", "")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role or ""])
+        exists = cursor.fetchone() is not None
+        cursor.execute("RESET ROLE")
+    try:
+        yield
+    finally:
+        if exists:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """The test database is created and migrated by the owner of the tables; every test

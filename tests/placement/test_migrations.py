@@ -20,7 +20,7 @@ AFTER = [("placement", "0003_offer_care_form")]
 
 
 @pytest.fixture(autouse=True)
-def back_to_the_latest_schema() -> Iterator[None]:
+def back_to_the_latest_schema(as_table_owner: None) -> Iterator[None]:
     """The migration test leaves the schema at AFTER; later migrations add columns that the
     tests after this one read, so go forward to the latest migration again."""
     yield

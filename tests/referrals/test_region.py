@@ -41,7 +41,7 @@ def test_a_referral_past_draft_without_a_region_is_refused_by_the_database(
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_gives_existing_referrals_their_youths_region(
-    cast: Cast, make_referral: Callable[..., Referral]
+    cast: Cast, make_referral: Callable[..., Referral], as_table_owner: None
 ) -> None:
     draft = make_referral()
     submitted = make_referral(submit=True)
