@@ -547,11 +547,14 @@ def http_figures(results: dict[str, Any], base: str, password: str, cfg: dict[st
                 [samples],
             ).fetchall()
         ]
-        # Eight providers, each with a location whose free places can move.
+        # Eight providers, each with a location whose free places can move: free places only
+        # grow into places that are neither held nor occupied.
         movers = conn.execute(
-            """SELECT DISTINCT ON (l.provider_id) u.username, l.id, l.total_places - l.held_places
+            """SELECT DISTINCT ON (l.provider_id) u.username, l.id,
+                   l.total_places - l.held_places - l.occupied_places
             FROM capacity_location l JOIN accounts_user u ON u.organisation_id = l.provider_id
-            WHERE l.total_places - l.held_places >= 1 ORDER BY l.provider_id, l.id LIMIT %s""",
+            WHERE l.total_places - l.held_places - l.occupied_places >= 1
+            ORDER BY l.provider_id, l.id LIMIT %s""",
             [CLIENTS],
         ).fetchall()
         inbox_provider = conn.execute(
