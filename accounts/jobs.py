@@ -121,6 +121,14 @@ JOB_TEXTS: dict[str, JobText] = {
         ),
         _("verstuurde e-mails"),
     ),
+    "notifications.daily_digest": JobText(
+        _("Dagoverzicht meldingen"),
+        _(
+            "Mailt gebruikers die een dagelijks overzicht kozen het aantal meldingen van de "
+            "vorige dag per soort, met de verzoekcodes; eenmaal per gebruiker per dag."
+        ),
+        _("verstuurde overzichten"),
+    ),
     "offers.expire_overdue": JobText(
         _("Verlopen voorstellen afsluiten"),
         _(
@@ -138,6 +146,14 @@ JOB_TEXTS: dict[str, JobText] = {
         _("Geplande plaatsingen starten"),
         _("Zet geplande plaatsingen op actief zodra hun startdatum is bereikt."),
         _("gestarte plaatsingen"),
+    ),
+    "placements.alert_missing_adult_plan": JobText(
+        _("18+-plan nalopen"),
+        _(
+            "Meldt de coördinator eenmaal per plaatsing wanneer een jongere in een actieve "
+            "plaatsing 17½ jaar is en er nog geen 18+-plan is."
+        ),
+        _("meldingen aan coördinatoren"),
     ),
     "capacity.stale_reminders": JobText(
         _("Herinnering vrije plaatsen bevestigen"),
@@ -158,6 +174,14 @@ JOB_TEXTS: dict[str, JobText] = {
             "bewaartermijn is afgesloten."
         ),
         _("gewiste identiteiten"),
+    ),
+    "referrals.crisis_documents_reminders": JobText(
+        _("Documenten crisisplaatsingen nalopen"),
+        _(
+            "Herinnert de verwijzer aan de verklarende analyse en plannen van een "
+            "crisisplaatsing die binnenkort of te laat zijn, en informeert de coördinator."
+        ),
+        _("herinnerde verzoeken"),
     ),
     "capacity.announce_free_places": JobText(
         _("Vrije plaatsen doorgeven"),
@@ -194,5 +218,13 @@ JOB_TEXTS: dict[str, JobText] = {
             "aanbieder of coördinator heeft aangekondigd; wat nog niet kan, volgt later."
         ),
         _("doorgevoerde wijzigingen"),
+    ),
+    "capacity.bands_follow_year": JobText(
+        _("Intensiteitsklassen van het jaar overnemen"),
+        _(
+            "Zet de intensiteit van elke locatie op haar klasse voor het lopende jaar, zodat "
+            "de matching vanaf 1 januari de nieuwe klasse gebruikt."
+        ),
+        _("gewijzigde locaties"),
     ),
 }

@@ -106,6 +106,17 @@ class User(AbstractUser):
         verbose_name=_("organisatie"),
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, blank=True)
+    # The handover (issue 20): the provider sees the referrer's phone after acceptance.
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+
+    class Digest(models.TextChoices):
+        NONE = "none", _("geen overzicht")
+        DAILY = "daily", _("dagelijks overzicht")
+
+    # A daily e-mail with the counts of the notifications not e-mailed one by one (issue 20).
+    digest = models.CharField(
+        _("overzicht per e-mail"), max_length=10, choices=Digest.choices, default=Digest.NONE
+    )
 
     objects: ClassVar[UserManager["User"]] = UserManager()  # type: ignore[assignment]
 
@@ -248,6 +259,10 @@ class Notification(models.Model):
     mail_attempts = models.PositiveSmallIntegerField(_("mislukte mailpogingen"), default=0)
     mail_error = models.CharField(_("reden mislukte mail"), max_length=300, blank=True)
     mail_failed_at = models.DateTimeField(_("mail opgegeven"), null=True, blank=True)
+    # The recipient's NotificationPreference for the kind, when it was stored: shown on the
+    # notifications page, and e-mailed at once (else only in the daily digest, if chosen).
+    show_in_app = models.BooleanField(_("in de app"), default=True)
+    send_email = models.BooleanField(_("direct mailen"), default=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -272,6 +287,53 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    """How one user wants one kind of notification; without a row: in the app and by e-mail."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("gebruiker"),
+    )
+    kind = models.CharField(_("soort"), max_length=60)
+    in_app = models.BooleanField(_("in de app"), default=True)
+    email = models.BooleanField(_("direct per e-mail"), default=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        verbose_name = _("meldingsvoorkeur")
+        verbose_name_plural = _("meldingsvoorkeuren")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"
+
+
+class NotificationDigest(models.Model):
+    """The daily digest e-mailed to one user for one day: recorded, so it is sent once."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("gebruiker")
+    )
+    day = models.DateField(_("dag"))
+    sent_at = models.DateTimeField(_("verstuurd"), default=timezone.now)
+    notification_count = models.PositiveIntegerField(_("aantal meldingen"), default=0)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("dagoverzicht meldingen")
+        verbose_name_plural = _("dagoverzichten meldingen")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="notification_digest_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}"
 
 
 class JobRun(models.Model):

@@ -13,7 +13,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from accounts.jobs import JOB_TEXTS, job_name_for_task, schedule_label
-from accounts.models import AuditEntry, JobRun, Notification, Region, Role, User
+from accounts.models import (
+    AuditEntry,
+    JobRun,
+    Notification,
+    NotificationPreference,
+    Region,
+    Role,
+    User,
+)
 
 
 def regions_for_user(*, user: User) -> QuerySet[Region]:
@@ -65,11 +73,26 @@ def _negated(year: str) -> int:
 
 
 def notifications_for_user(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+    """The user's notifications shown in the app (a kind set to e-mail only is not)."""
+    return Notification.objects.filter(recipient=user, show_in_app=True).order_by(
+        "-created_at", "-id"
+    )
+
+
+def notification_preferences_for_user(*, user: User) -> dict[str, tuple[bool, bool]]:
+    """(in the app, e-mail at once) per kind the user has set; other kinds: both on."""
+    return {
+        kind: (in_app, email)
+        for kind, in_app, email in NotificationPreference.objects.filter(user=user).values_list(
+            "kind", "in_app", "email"
+        )
+    }
 
 
 def unread_notification_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return Notification.objects.filter(
+        recipient=user, read_at__isnull=True, show_in_app=True
+    ).count()
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,29 @@
 """Writes of the accounts app: the audit trail and notifications (API tokens: tokens.py)."""
 
 import logging
+import re
 import smtplib
 import socket
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AuditEntry, Notification, User
+from accounts.models import (
+    AuditEntry,
+    Notification,
+    NotificationDigest,
+    NotificationPreference,
+    User,
+)
+from config.errors import ValidationFailed
 from config.validators import strip_control_characters
 
 logger = logging.getLogger(__name__)
@@ -111,18 +120,33 @@ def notify(
     succeeds, and `notifications_send_pending` sends what is left once it is back. The same
     `dedupe_key` for the same recipient is stored once, so a job that runs twice notifies
     once. `message` must not contain identifying youth data: a fact and a link only.
+    Each recipient's NotificationPreference for the kind decides whether it is shown in the
+    app and e-mailed at once; with neither, nothing is stored for that recipient.
     """
-    rows = [
-        Notification(
-            recipient=recipient,
-            kind=kind,
-            message=message,
-            link=link,
-            dedupe_key=dedupe_key,
-            created_at=at or timezone.now(),
+    active = {r.pk: r for r in recipients if r.is_active}
+    preferences = {
+        user_id: (in_app, email)
+        for user_id, in_app, email in NotificationPreference.objects.filter(
+            user_id__in=list(active), kind=kind
+        ).values_list("user_id", "in_app", "email")
+    }
+    rows = []
+    for recipient in active.values():
+        in_app, email = preferences.get(recipient.pk, (True, True))
+        if not in_app and not email:
+            continue
+        rows.append(
+            Notification(
+                recipient=recipient,
+                kind=kind,
+                message=message,
+                link=link,
+                dedupe_key=dedupe_key,
+                created_at=at or timezone.now(),
+                show_in_app=in_app,
+                send_email=email,
+            )
         )
-        for recipient in {r.pk: r for r in recipients if r.is_active}.values()
-    ]
     if not rows:
         return []
     if dedupe_key:
@@ -143,7 +167,7 @@ def notify(
         )
     else:
         created = Notification.objects.bulk_create(rows)
-    ids = [row.pk for row in created]
+    ids = [row.pk for row in created if row.send_email]
     batch = _email_batch.get()
     if ids and batch is not None:
         batch.extend(ids)
@@ -209,7 +233,10 @@ def notification_emails_send(*, ids: Iterable[int] | None = None, limit: int = 5
         with transaction.atomic():
             pending = Notification.objects.select_for_update(skip_locked=True, of=("self",))
             pending = pending.filter(
-                emailed_at__isnull=True, read_at__isnull=True, mail_failed_at__isnull=True
+                emailed_at__isnull=True,
+                read_at__isnull=True,
+                mail_failed_at__isnull=True,
+                send_email=True,
             ).exclude(pk__in=tried)
             if wanted is not None:
                 pending = pending.filter(pk__in=wanted)
@@ -267,3 +294,86 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_preferences_set(
+    *, user: User, preferences: dict[str, tuple[bool, bool]], digest: str
+) -> None:
+    """Store how the user wants each kind (in the app, by e-mail at once) and the digest.
+
+    Only the kinds that differ from the default (both on) keep a row."""
+    if digest not in User.Digest.values:
+        raise ValidationFailed({"digest": [_("Kies of u een dagelijks overzicht wilt.")]})
+    NotificationPreference.objects.filter(user=user).delete()
+    NotificationPreference.objects.bulk_create(
+        NotificationPreference(user=user, kind=kind, in_app=in_app, email=email)
+        for kind, (in_app, email) in preferences.items()
+        if not (in_app and email)
+    )
+    if user.digest != digest:
+        user.digest = digest
+        user.save(update_fields=["digest"])
+
+
+# A request code inside a notification's message: the digest lists codes, never messages.
+_REQUEST_CODE = re.compile(r"\bROP-\d{4}-\d+\b")
+
+
+def notification_digests_send(*, day: date | None = None) -> int:
+    """E-mail each user who chose a daily digest the notifications of `day` (default
+    yesterday) that were not e-mailed one by one: a count per kind and the request codes.
+
+    Safe to run twice: the digest of a user and day is recorded in the transaction that
+    sends it (a failed mail rolls the record back, so the next run tries again), and the
+    unique (user, day) keeps a concurrent run from sending it too. Answers the number sent.
+    """
+    day = day or timezone.localdate() - timedelta(days=1)
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = start + timedelta(days=1)
+    users = User.objects.filter(is_active=True, digest=User.Digest.DAILY).exclude(email="")
+    users = users.exclude(pk__in=NotificationDigest.objects.filter(day=day).values("user_id"))
+    sent = 0
+    for user in users.order_by("pk"):
+        rows = list(
+            Notification.objects.filter(
+                recipient=user, send_email=False, created_at__gte=start, created_at__lt=end
+            ).values_list("kind", "message")
+        )
+        if not rows:
+            continue
+        with transaction.atomic():
+            _record, created = NotificationDigest.objects.get_or_create(
+                user=user, day=day, defaults={"notification_count": len(rows)}
+            )
+            if not created:
+                continue
+            _digest_email_send(user=user, day=day, rows=rows)
+        sent += 1
+    return sent
+
+
+def _digest_email_send(*, user: User, day: date, rows: list[tuple[str, str]]) -> None:
+    from accounts.notification_kinds import kind_label
+
+    counts: dict[str, int] = {}
+    codes: dict[str, set[str]] = {}
+    for kind, message in rows:
+        counts[kind] = counts.get(kind, 0) + 1
+        codes.setdefault(kind, set()).update(_REQUEST_CODE.findall(message))
+    lines = [
+        _("Uw meldingen van %(day)s:") % {"day": day.strftime("%d-%m-%Y")},
+        "",
+    ]
+    for kind in sorted(counts):
+        line = f"- {kind_label(kind)}: {counts[kind]}"
+        if codes[kind]:
+            line += " (" + ", ".join(sorted(codes[kind])) + ")"
+        lines.append(line)
+    lines += ["", settings.SITE_URL.rstrip("/") + reverse("notifications")]
+    send_mail(
+        subject=_("Regie op Plaatsing: dagoverzicht van uw meldingen"),
+        message="\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from accounts.jobs import tracked_job
-from accounts.services import notification_emails_send
+from accounts.services import notification_digests_send, notification_emails_send
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -17,3 +17,10 @@ def send_notification_emails(ids: list[int]) -> int:
 def send_pending_notification_emails() -> int:
     """Sweep: email whatever was stored while the broker was unreachable."""
     return notification_emails_send()
+
+
+@shared_task
+@tracked_job("notifications.daily_digest")
+def send_notification_digests() -> int:
+    """Daily: the digest of yesterday's notifications for users who chose one (idempotent)."""
+    return notification_digests_send()

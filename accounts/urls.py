@@ -34,6 +34,7 @@ urlpatterns = [
     path("achtergrondtaken/", job_views.job_list, name="jobs"),
     path("meldingen/", views.notification_list, name="notifications"),
     path("meldingen/gelezen/", views.notification_read, name="notifications-read-all"),
+    path("meldingen/instellen/", views.notification_settings, name="notification-settings"),
     path(
         "meldingen/<int:notification_id>/gelezen/",
         views.notification_read,

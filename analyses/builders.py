@@ -135,7 +135,16 @@ def _referral_facts(ctx: Context) -> str:
                      AND a.completed_on IS NOT NULL AND a.problems <> '' AND a.needs <> ''
                      AND a.explaining_factors <> ''
                      AND jsonb_array_length(a.needed_care_forms) > 0
-               ) THEN 1 ELSE 0 END AS complete_va
+               ) THEN 1 ELSE 0 END AS complete_va,
+               -- Crisis placements (issue 21): their documents follow; "due" once in or late.
+               CASE WHEN r.urgency = 'crisis' THEN 1 ELSE 0 END AS crisis,
+               CASE WHEN r.urgency = 'crisis' AND r.documents_due_on IS NOT NULL
+                         AND (r.documents_completed_on IS NOT NULL
+                              OR r.documents_due_on < {as_of})
+                    THEN 1 ELSE 0 END AS crisis_documents_due,
+               CASE WHEN r.urgency = 'crisis'
+                         AND r.documents_completed_on <= r.documents_due_on
+                    THEN 1 ELSE 0 END AS crisis_documents_in_time
         FROM referrals_referral r
         JOIN referrals_youthidentity y ON y.id = r.youth_id
         LEFT JOIN accounts_municipality m ON m.id = y.municipality_id
@@ -394,8 +403,11 @@ def build_kpis(ctx: Context) -> Report:
         ("days_to_placement", "placements", "placements", rounded("median", 2)),
         ("offers_per_placement", "offers_placed", "placements", None),
         ("waiting_resolved_at_home", "waited_home", "waited_closed", None),
-        ("complete_va", "complete_va", "referrals", None),
+        ("complete_va", "complete_va", "planned_referrals", None),
         ("waiting_17_plus", "waiting_17_plus", "NULL", "waiting_17_plus"),
+        # Issue 21: crisis apart from planned/urgent, and crisis documents that came in time.
+        ("crisis_share", "crisis", "referrals", None),
+        ("crisis_documents_in_time", "crisis_in_time", "crisis_due", None),
     ]
     per_region = "\n    UNION ALL\n    ".join(
         f"""SELECT period, region, cf, '{code}', CAST({num} AS FLOAT),
@@ -409,8 +421,12 @@ def build_kpis(ctx: Context) -> Report:
                    AS waited_closed,
                SUM(CASE WHEN ever_waited = 1 AND close_outcome = 'resolved_at_home'
                         THEN 1 ELSE 0 END) AS waited_home,
-               SUM(complete_va) AS complete_va,
-               SUM(waiting_17_plus) AS waiting_17_plus"""
+               SUM(CASE WHEN crisis = 0 THEN complete_va ELSE 0 END) AS complete_va,
+               SUM(1 - crisis) AS planned_referrals,
+               SUM(waiting_17_plus) AS waiting_17_plus,
+               SUM(crisis) AS crisis,
+               SUM(crisis_documents_due) AS crisis_due,
+               SUM(crisis_documents_in_time) AS crisis_in_time"""
     stale = """CASE WHEN last_confirmed_at IS NULL OR last_confirmed_at < %s::timestamptz
                      THEN 1 ELSE 0 END"""
     sql = f"""{_referral_facts(ctx)},

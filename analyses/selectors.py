@@ -353,7 +353,9 @@ KPI_LABELS = {
     "days_to_placement": _("Mediane dagen van indiening tot plaatsing"),
     "offers_per_placement": _("Voorstellen per plaatsing"),
     "waiting_resolved_at_home": _("Wachtende verzoeken opgelost met hulp thuis (%)"),
-    "complete_va": _("Verzoeken met volledige VA bij indiening (%)"),
+    "complete_va": _("Geplande en urgente verzoeken met volledige VA bij indiening (%)"),
+    "crisis_share": _("Crisisplaatsingen van alle verzoeken (%)"),
+    "crisis_documents_in_time": _("Crisisplaatsingen met documenten op tijd (%)"),
     "waiting_17_plus": _("Jongeren van 17+ die nu wachten"),
     "stale_capacity": _("Capaciteitscijfers ouder dan 7 dagen (%)"),
     "occupancy": _("Bezettingsgraad, laatste maand (%)"),
@@ -396,6 +398,11 @@ def kpis(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
         )
         add("complete_va", disclosure.share(n("complete_va"), d("complete_va")))
         add("waiting_17_plus", disclosure.count(n("waiting_17_plus")))
+        add("crisis_share", disclosure.share(n("crisis_share"), d("crisis_share")))
+        add(
+            "crisis_documents_in_time",
+            disclosure.share(n("crisis_documents_in_time"), d("crisis_documents_in_time")),
+        )
     if "stale_capacity" in figures and filters.period in _periods_of_today():
         # Today's figure, so only in a period holding today. Locations, not people: exact
         # for everyone.

@@ -8,13 +8,24 @@ from django.forms.models import construct_instance
 from django.http import HttpRequest
 
 from accounts.models import User
-from capacity.models import CapacityEvent, Location
+from capacity.models import (
+    CapacityEvent,
+    ContractedCapacity,
+    IntensityTariff,
+    Location,
+    LocationBand,
+)
 from capacity.services import (
     PROFILE_FIELDS,
+    contracted_capacity_save,
+    intensity_tariff_check,
+    intensity_tariff_save,
+    location_band_set,
     location_create,
     location_update_profile,
     profile_errors,
 )
+from config.errors import ValidationFailed
 
 COUNT_FIELDS = ("free_places", "held_places", "occupied_places", "last_confirmed_at")
 
@@ -135,3 +146,95 @@ class CapacityEventAdmin(admin.ModelAdmin[CapacityEvent]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class IntensityTariffAdminForm(ModelForm[IntensityTariff]):
+    class Meta:
+        model = IntensityTariff
+        fields = ["year", "band", "hours_min", "hours_max", "tariff_per_day"]
+
+    def clean(self) -> dict[str, Any]:
+        """The service's rules (a negative tariff, hours out of order) as form errors."""
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            intensity_tariff_check(
+                year=cleaned.get("year"),
+                band=cleaned.get("band"),
+                hours_min=cleaned.get("hours_min"),
+                hours_max=cleaned.get("hours_max"),
+                tariff_per_day=cleaned.get("tariff_per_day"),
+                tariff=self.instance if self.instance.pk else None,
+            )
+        except ValidationFailed as exc:
+            for field, field_messages in exc.errors.items():
+                self.add_error(field if field in self.fields else None, field_messages)
+        return cleaned
+
+
+@admin.register(IntensityTariff)
+class IntensityTariffAdmin(admin.ModelAdmin[IntensityTariff]):
+    form = IntensityTariffAdminForm
+    list_display = ["year", "band", "hours_min", "hours_max", "tariff_per_day"]
+    list_filter = ["year"]
+    ordering = ["-year", "band"]
+
+    def save_model(
+        self, request: HttpRequest, obj: IntensityTariff, form: Any, change: bool
+    ) -> None:
+        user = request.user
+        assert isinstance(user, User)
+        data = form.cleaned_data
+        saved = intensity_tariff_save(
+            by=user,
+            year=data["year"],
+            band=data["band"],
+            hours_min=data["hours_min"],
+            hours_max=data["hours_max"],
+            tariff_per_day=data["tariff_per_day"],
+            tariff=obj if change else None,
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(LocationBand)
+class LocationBandAdmin(admin.ModelAdmin[LocationBand]):
+    list_display = ["location", "year", "band"]
+    list_filter = ["year", "band"]
+    search_fields = ["location__name", "location__provider__name"]
+    list_select_related = ["location", "location__provider"]
+    raw_id_fields = ["location"]
+
+    def save_model(self, request: HttpRequest, obj: LocationBand, form: Any, change: bool) -> None:
+        user = request.user
+        assert isinstance(user, User)
+        location_band_set(location=obj.location, year=obj.year, band=obj.band, by=user)
+        saved = LocationBand.objects.get(location=obj.location, year=obj.year)
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # set the band to another value, or remove it through the service
+
+
+@admin.register(ContractedCapacity)
+class ContractedCapacityAdmin(admin.ModelAdmin[ContractedCapacity]):
+    list_display = ["year", "provider", "care_form", "places", "updated_at"]
+    list_filter = ["year", "care_form"]
+    search_fields = ["provider__name"]
+    list_select_related = ["provider"]
+    fields = ["provider", "care_form", "year", "places"]
+
+    def save_model(
+        self, request: HttpRequest, obj: ContractedCapacity, form: Any, change: bool
+    ) -> None:
+        user = request.user
+        assert isinstance(user, User)
+        saved = contracted_capacity_save(
+            by=user,
+            provider=obj.provider_id,
+            care_form=obj.care_form,
+            year=obj.year,
+            places=obj.places,
+        )
+        obj.pk = saved.pk

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from capacity import api
+from capacity import api, contract_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("locations/", api.LocationListView.as_view(), name="api-location-list"),
@@ -19,6 +19,26 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "locations/<int:pk>/changes/",
         api.LocationChangesView.as_view(),
         name="api-location-changes",
+    ),
+    path(
+        "locations/<int:pk>/bands/",
+        contract_api.LocationBandsView.as_view(),
+        name="api-location-bands",
+    ),
+    path(
+        "intensity-tariffs/",
+        contract_api.IntensityTariffListView.as_view(),
+        name="api-intensity-tariffs",
+    ),
+    path(
+        "contracted-capacity/",
+        contract_api.ContractedCapacityListView.as_view(),
+        name="api-contracted-capacity",
+    ),
+    path(
+        "contracted-capacity/<int:pk>/",
+        contract_api.ContractedCapacityDetailView.as_view(),
+        name="api-contracted-capacity-detail",
     ),
     path(
         "capacity-changes/<int:pk>/cancel/",

@@ -293,3 +293,96 @@ class CapacityChange(models.Model):
     @property
     def target_total(self) -> int:
         return 0 if self.kind == self.Kind.CLOSURE else int(self.new_total or 0)
+
+
+class IntensityTariff(models.Model):
+    """The region's tariff per intensity band and year (G7 intensity model): per youth per
+    24 h, for the hours of pedagogical staff of the band. Kept by the administrator."""
+
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    band = models.CharField(_("intensiteitsklasse"), max_length=1, choices=Intensity.choices)
+    hours_min = models.DecimalField(_("uren vanaf"), max_digits=4, decimal_places=1)
+    hours_max = models.DecimalField(_("uren tot"), max_digits=4, decimal_places=1)
+    tariff_per_day = models.DecimalField(_("tarief per dag (€)"), max_digits=9, decimal_places=2)
+
+    class Meta:
+        ordering = ["-year", "band"]
+        verbose_name = _("tarief per intensiteitsklasse")
+        verbose_name_plural = _("tarieven per intensiteitsklasse")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "band"], name="intensitytariff_year_band"),
+            models.CheckConstraint(
+                condition=Q(tariff_per_day__gte=0), name="intensitytariff_tariff_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_min__gte=0, hours_min__lte=F("hours_max")),
+                name="intensitytariff_hours_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.band}: € {self.tariff_per_day}"
+
+
+class LocationBand(models.Model):
+    """A location's intensity band for one year (set each year). The current year's row is
+    the source of `Location.intensity`, which the services keep in step."""
+
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="bands", verbose_name=_("locatie")
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    band = models.CharField(_("intensiteitsklasse"), max_length=1, choices=Intensity.choices)
+
+    class Meta:
+        ordering = ["location_id", "-year"]
+        verbose_name = _("intensiteitsklasse van een locatie")
+        verbose_name_plural = _("intensiteitsklassen van locaties")
+        constraints = [
+            models.UniqueConstraint(fields=["location", "year"], name="locationband_location_year")
+        ]
+        indexes = [models.Index(fields=["year", "band"], name="locationband_year_band")]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.year}: {self.band}"
+
+
+class ContractedCapacity(models.Model):
+    """The places a provider is contracted for, per care form and year."""
+
+    provider = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="contracted_capacity",
+        limit_choices_to={"kind": Organisation.Kind.PROVIDER},
+        verbose_name=_("aanbieder"),
+    )
+    care_form = models.CharField(_("zorgvorm"), max_length=30, choices=CareForm.choices)
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    places = models.PositiveIntegerField(_("gecontracteerde plaatsen"))
+    updated_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
+    updated_at = models.DateTimeField(_("gewijzigd op"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "provider__name", "care_form"]
+        verbose_name = _("gecontracteerde capaciteit")
+        verbose_name_plural = _("gecontracteerde capaciteit")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "care_form", "year"], name="contractedcapacity_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(places__gte=0), name="contractedcapacity_places_gte_0"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "provider"], name="contractedcap_year_provider")]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.care_form} {self.year}: {self.places}"

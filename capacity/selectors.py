@@ -1,11 +1,27 @@
 """Reads of the capacity register: who sees which locations, the regional overview, freshness."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -42,6 +58,63 @@ def with_staleness(
     )
 
 
+# "verwacht vrij over 4/8/12 weken" (issue 22.5): the horizons of the expected free places.
+EXPECTED_FREE_WEEKS = (4, 8, 12)
+
+
+def _expected_free(weeks: int, today: date) -> Any:
+    """Free now, plus the running placements whose planned end falls within `weeks`, plus
+    the change of size of the last announced change effective by then (a closure: none)."""
+    from placement.models import Placement
+
+    horizon = today + timedelta(weeks=weeks)
+    ending = (
+        Placement.objects.filter(
+            location=OuterRef("pk"),
+            status__in=[Placement.Status.PLANNED, Placement.Status.ACTIVE],
+            planned_end__lte=horizon,
+        )
+        .order_by()
+        .values("location")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    target = (
+        CapacityChange.objects.filter(
+            location=OuterRef("pk"),
+            applied_at__isnull=True,
+            cancelled_at__isnull=True,
+            effective_on__lte=horizon,
+        )
+        .order_by("-effective_on", "-id")
+        .annotate(
+            target=Case(
+                When(kind=CapacityChange.Kind.CLOSURE, then=Value(0)),
+                default=F("new_total"),
+                output_field=IntegerField(),
+            )
+        )
+        .values("target")[:1]
+    )
+    expected = F("free_places") + Coalesce(Subquery(ending, output_field=IntegerField()), 0)
+    return Greatest(
+        Value(0),
+        expected
+        + Coalesce(Subquery(target, output_field=IntegerField()) - F("total_places"), Value(0)),
+        output_field=IntegerField(),
+    )
+
+
+def with_expected_free(
+    queryset: QuerySet[Location], *, today: date | None = None
+) -> QuerySet[Location]:
+    """Annotate `expected_free_4`, `_8` and `_12` in the same query."""
+    day = today or timezone.localdate()
+    return queryset.annotate(
+        **{f"expected_free_{weeks}": _expected_free(weeks, day) for weeks in EXPECTED_FREE_WEEKS}
+    )
+
+
 def locations_for_user(*, user: User) -> QuerySet[Location]:
     """Provider staff: their own provider's locations; coordinators: all; others: none."""
     if not user.is_active:
@@ -59,8 +132,8 @@ def location_for_user(*, user: User, location_id: int) -> Location | None:
 
 def provider_locations(*, provider: Organisation) -> QuerySet[Location]:
     """A provider's locations with what its list page shows, freshness included."""
-    return with_staleness(
-        Location.objects.filter(provider=provider).select_related("municipality")
+    return with_expected_free(
+        with_staleness(Location.objects.filter(provider=provider).select_related("municipality"))
     ).order_by("-is_active", "name")
 
 
@@ -117,6 +190,9 @@ class Overview:
     totals: list[CareFormTotals] = field(default_factory=list)
     grand_total: CareFormTotals | None = None
     stale_count: int = 0
+    # "x van y verwachte plekken kwamen vrij" (issue 22.5), over the locations shown.
+    forecasts_came_true: int = 0
+    forecasts_settled: int = 0
 
 
 def overview_locations(
@@ -126,7 +202,7 @@ def overview_locations(
     and freshness loaded up front: a fixed number of queries however many rows."""
     queryset = filters.apply(locations_for_user(user=user).filter(is_active=True))
     return (
-        with_staleness(queryset, now=now)
+        with_expected_free(with_staleness(queryset, now=now))
         .select_related("provider", "municipality")
         .prefetch_related("regions")
         .order_by("care_form", "provider__name", "name")
@@ -175,11 +251,20 @@ def location_overview(
         held_places=sum(t.held_places for t in totals),
         occupied_places=sum(t.occupied_places for t in totals),
     )
+    from placement.selectors import forecast_check
+
+    check = forecast_check(
+        location_ids=filters.apply(locations_for_user(user=user).filter(is_active=True))
+        .order_by()
+        .values("pk")
+    )
     return Overview(
         locations=locations,
         totals=totals,
         grand_total=grand_total,
         stale_count=sum(row["stale"] for row in by_form.values()),
+        forecasts_came_true=check.came_true,
+        forecasts_settled=check.settled,
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeGuard
 
 from django.core.cache import cache
@@ -19,8 +20,16 @@ from django.utils.translation import ngettext
 
 from accounts.models import Municipality, Organisation, Region, Role, User
 from accounts.services import audit_record, notify
+from capacity.contract_selectors import providers_for_contracts
 from capacity.errors import NoFreePlace
-from capacity.models import CapacityChange, CapacityEvent, Location
+from capacity.models import (
+    CapacityChange,
+    CapacityEvent,
+    ContractedCapacity,
+    IntensityTariff,
+    Location,
+    LocationBand,
+)
 from capacity.selectors import stale_condition, stale_days
 from capacity.signals import free_places_increased
 from config.codes import CareForm, Expertise, Intensity, RiskFlag
@@ -640,6 +649,8 @@ def location_update_profile(*, location: Location, by: User, **fields: Any) -> L
         setattr(location, field, fields[field])
     if changed:
         locked.save(update_fields=changed)
+    if "intensity" in changed:
+        _band_follows_profile(locked)
     if total_delta:
         # New places are free; fewer places take the unavailable ones first, then free ones.
         room = values["total_places"] - locked.held_places - locked.occupied_places
@@ -710,6 +721,7 @@ def location_create(
         **values,
     )
     location.regions.set(regions if regions is not None else [values["municipality"].region])
+    _band_follows_profile(location)
     return _change_counts(
         location=location,
         locked=_lock(location),
@@ -1041,3 +1053,195 @@ def capacity_changes_apply_due(*, today: date | None = None) -> int:
             if change is not None and _apply_change(change=change, by=None):
                 applied += 1
     return applied
+
+
+# --- intensity bands, tariffs and contracted capacity --------------------------------------
+
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+def _year_errors(value: object) -> list[str]:
+    if not _is_int(value) or not YEAR_MIN <= value <= YEAR_MAX:
+        message = _("Vul een jaar tussen %(min)d en %(max)d in.")
+        return [message % {"min": YEAR_MIN, "max": YEAR_MAX}]
+    return []
+
+
+def _decimal(value: object) -> Decimal | None:
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _band_follows_profile(location: Location) -> None:
+    """A band set in the profile (or the admin's location form) is the band of this year."""
+    year = timezone.localdate().year
+    if location.intensity:
+        LocationBand.objects.update_or_create(
+            location=location, year=year, defaults={"band": location.intensity}
+        )
+    else:
+        LocationBand.objects.filter(location=location, year=year).delete()
+
+
+def intensity_tariff_check(
+    *,
+    year: object,
+    band: object,
+    hours_min: object,
+    hours_max: object,
+    tariff_per_day: object,
+    tariff: IntensityTariff | None = None,
+) -> tuple[int, str, Decimal, Decimal, Decimal]:
+    """The values of one tariff row, checked all at once: a ValidationFailed names each bad
+    field (a negative tariff, hours out of order, a band the year already has)."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    errors["year"] += _year_errors(year)
+    if band not in Intensity.values:
+        errors["band"].append(_("Onbekende intensiteitsklasse: %(code)s.") % {"code": band})
+    low, high, per_day = _decimal(hours_min), _decimal(hours_max), _decimal(tariff_per_day)
+    if low is None or not Decimal(0) <= low <= Decimal(24):
+        errors["hours_min"].append(_("Vul een aantal uren tussen 0 en 24 in."))
+    if high is None or not Decimal(0) <= high <= Decimal(24):
+        errors["hours_max"].append(_("Vul een aantal uren tussen 0 en 24 in."))
+    elif low is not None and low > high:
+        errors["hours_max"].append(_("De uren tot mogen niet lager zijn dan de uren vanaf."))
+    if per_day is None:
+        errors["tariff_per_day"].append(_("Vul een bedrag in euro's in, bijvoorbeeld 582.27."))
+    elif per_day < 0:
+        errors["tariff_per_day"].append(_("Een tarief kan niet negatief zijn."))
+    elif per_day >= Decimal("10000000") or per_day != per_day.quantize(Decimal("0.01")):
+        errors["tariff_per_day"].append(_("Vul een bedrag met hoogstens twee decimalen in."))
+    errors = {field: messages for field, messages in errors.items() if messages}
+    if not errors:
+        duplicate = IntensityTariff.objects.filter(year=year, band=band)  # type: ignore[misc]
+        if tariff is not None:
+            duplicate = duplicate.exclude(pk=tariff.pk)
+        if duplicate.exists():
+            errors["band"] = [_("Voor dit jaar is er al een tarief voor deze klasse.")]
+    if errors:
+        raise ValidationFailed(errors)
+    assert low is not None and high is not None and per_day is not None
+    return int(year), str(band), low, high, per_day  # type: ignore[call-overload]
+
+
+@transaction.atomic
+def intensity_tariff_save(
+    *,
+    by: User,
+    year: object,
+    band: object,
+    hours_min: object,
+    hours_max: object,
+    tariff_per_day: object,
+    tariff: IntensityTariff | None = None,
+) -> IntensityTariff:
+    """Add or change one row of the tariff table (the administrator only); nothing is saved
+    when a value is bad."""
+    if not (by.is_active and by.is_functional_admin):
+        raise NotFound
+    checked = intensity_tariff_check(
+        year=year,
+        band=band,
+        hours_min=hours_min,
+        hours_max=hours_max,
+        tariff_per_day=tariff_per_day,
+        tariff=tariff,
+    )
+    row = tariff or IntensityTariff()
+    row.year, row.band, row.hours_min, row.hours_max, row.tariff_per_day = checked
+    row.save()
+    return row
+
+
+def may_set_band(*, location: Location, user: User) -> bool:
+    """The region sets the band: a coordinator of one of the location's regions, the admin."""
+    if not user.is_active:
+        return False
+    if user.is_functional_admin:
+        return True
+    if user.is_coordinator and user.organisation_id is not None:
+        return location.regions.filter(organisations=user.organisation_id).exists()
+    return False
+
+
+@transaction.atomic
+def location_band_set(*, location: Location, year: object, band: object, by: User) -> Location:
+    """Set (or with band "" remove) the location's band for a year. The band of the current
+    year is also the location's `intensity`, which matching reads."""
+    if not may_set_band(location=location, user=by):
+        raise NotFound
+    errors: dict[str, list[str]] = defaultdict(list)
+    errors["year"] += _year_errors(year)
+    if band not in ("", *Intensity.values):
+        errors["band"].append(_("Onbekende intensiteitsklasse: %(code)s.") % {"code": band})
+    errors = {field: messages for field, messages in errors.items() if messages}
+    if errors:
+        raise ValidationFailed(errors)
+    assert isinstance(year, int)
+    locked = _lock(location)
+    if band:
+        LocationBand.objects.update_or_create(location=locked, year=year, defaults={"band": band})
+    else:
+        LocationBand.objects.filter(location=locked, year=year).delete()
+    if year == timezone.localdate().year and locked.intensity != band:
+        locked.intensity = str(band)
+        locked.save(update_fields=["intensity"])
+    location.intensity = locked.intensity
+    return locked
+
+
+def location_bands_follow_year(*, today: date | None = None) -> int:
+    """Daily (and at the turn of the year): each location's `intensity` becomes its band of
+    the current year, where one is set; locations without a band for the year keep theirs.
+    Returns the number of locations changed."""
+    year = (today or timezone.localdate()).year
+    with connections[Location.objects.db].cursor() as cursor:
+        cursor.execute(
+            "UPDATE capacity_location l SET intensity = b.band FROM capacity_locationband b "
+            "WHERE b.location_id = l.id AND b.year = %s AND l.intensity <> b.band",
+            [year],
+        )
+        return int(cursor.rowcount)
+
+
+@transaction.atomic
+def contracted_capacity_save(
+    *, by: User, provider: object, care_form: object, year: object, places: object
+) -> ContractedCapacity:
+    """Record (or change) the places contracted with a provider for a care form and year."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    provider_id = provider.pk if isinstance(provider, Organisation) else provider
+    scoped = providers_for_contracts(user=by)
+    if not scoped.exists():
+        raise NotFound
+    if not _is_int(provider_id) or not scoped.filter(pk=provider_id).exists():
+        errors["provider"].append(_("Kies een zorgaanbieder uit uw regio."))
+    if care_form not in CareForm.values:
+        errors["care_form"].append(_("Onbekende zorgvorm: %(code)s.") % {"code": care_form})
+    errors["year"] += _year_errors(year)
+    if not _is_int(places) or places < 0:
+        errors["places"].append(_("Vul een aantal plaatsen van 0 of meer in."))
+    elif places > 100000:
+        errors["places"].append(_("Vul hoogstens 100.000 plaatsen in."))
+    errors = {field: messages for field, messages in errors.items() if messages}
+    if errors:
+        raise ValidationFailed(errors)
+    row, _created = ContractedCapacity.objects.update_or_create(
+        provider_id=provider_id,
+        care_form=care_form,
+        year=year,
+        defaults={"places": places, "updated_by": by, "updated_at": timezone.now()},
+    )
+    return row
+
+
+@transaction.atomic
+def contracted_capacity_delete(*, contract: ContractedCapacity, by: User) -> None:
+    if not providers_for_contracts(user=by).filter(pk=contract.provider_id).exists():
+        raise NotFound
+    ContractedCapacity.objects.filter(pk=contract.pk).delete()

@@ -6,6 +6,7 @@ from accounts.jobs import tracked_job
 from capacity.services import (
     capacity_changes_apply_due,
     free_places_announce,
+    location_bands_follow_year,
     stale_reminders_send,
 )
 
@@ -29,3 +30,10 @@ def announce_free_places(location_id: int) -> None:
 def apply_capacity_changes() -> int:
     """Every night: announced changes of size and closures whose date has come."""
     return capacity_changes_apply_due()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@tracked_job("capacity.bands_follow_year")
+def bands_follow_year() -> int:
+    """Every night: a location's intensity is its band of the current year (issue 22)."""
+    return location_bands_follow_year()

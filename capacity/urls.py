@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from capacity import views
+from capacity import contract_views, views
 
 app_name = "capacity"
 
@@ -23,4 +23,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("wijzigingen/<int:change_id>/", views.change_detail, name="change"),
     path("wijzigingen/<int:change_id>/intrekken/", views.cancel_change, name="cancel-change"),
+    path("contracten/", contract_views.contracts, name="contracts"),
+    path(
+        "contract-en-bezetting/",
+        contract_views.contract_occupancy_page,
+        name="contract-occupancy",
+    ),
+    path(
+        "locaties/<int:location_id>/intensiteit/",
+        contract_views.location_bands,
+        name="location-bands",
+    ),
 ]

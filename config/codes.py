@@ -95,3 +95,77 @@ class Intensity(models.TextChoices):
     X = "X", "X (11,0–11,5 u)"
     Y = "Y", "Y (11,5–12,0 u)"
     Z = "Z", "Z (12,0–12,5 u)"
+
+
+# --- care outside coordination (issue 21) -------------------------------------------------
+
+
+class OutsideArrangement(models.TextChoices):
+    """How care arranged outside the coordination point is organised."""
+
+    REGULAR = "regular", _("regulier aanbod")
+    MAATWERK = "maatwerk", _("maatwerkconstructie")
+    ONE_TO_ONE = "one_to_one", _("één-op-éénbegeleiding")
+
+
+# Arrangements whose cost per day must be known: the expensive constructions the region wants
+# to see (DB constraint on placement.OutsidePlacement).
+OUTSIDE_COST_REQUIRED = frozenset({OutsideArrangement.MAATWERK, OutsideArrangement.ONE_TO_ONE})
+
+
+class OutsideReason(models.TextChoices):
+    NO_FITTING_PLACE = "no_fitting_place", _("geen passende plek in het gecontracteerde aanbod")
+    CRISIS = "crisis", _("crisis")
+    COURT_DECISION = "court_decision", _("beslissing van de rechter")
+    FAMILY_CHOICE = "family_choice", _("keuze van het gezin")
+    OTHER = "other", _("anders")
+
+
+# --- the expert table (experttafel) ------------------------------------------------------
+
+
+class ExpertDiscipline(models.TextChoices):
+    """Disciplines at an expert table (the regional expert team, RET, and its guests)."""
+
+    YOUTH_PSYCHIATRY = "youth_psychiatry", _("jeugdpsychiatrie")
+    ORTHOPEDAGOGY = "orthopedagogy", _("orthopedagogiek / gedragswetenschap")
+    YOUTH_PROTECTION = "youth_protection", _("jeugdbescherming (GI)")
+    MUNICIPALITY = "municipality", _("gemeente / lokaal team")
+    PROVIDER = "provider", _("zorgaanbieder")
+    EDUCATION = "education", _("onderwijs")
+    ADDICTION_CARE = "addiction_care", _("verslavingszorg")
+    MILD_INTELLECTUAL_DISABILITY = (
+        "mild_intellectual_disability",
+        _("licht verstandelijke beperking"),
+    )
+    OTHER = "other", _("anders")
+
+
+class ExpertTableOutcome(models.TextChoices):
+    NEED_CLARIFIED = "need_clarified", _("zorgbehoefte verhelderd: VA bijwerken")
+    SPECIAL_ARRANGEMENT = "special_arrangement", _("bijzonder arrangement")
+    BACK_TO_MATCHING = "back_to_matching", _("terug naar matching")
+
+
+class Urgency(models.TextChoices):
+    """How soon a request must be answered (issue 21): crisis may be placed first."""
+
+    PLANNED = "planned", _("gepland")
+    URGENT = "urgent", _("urgent")
+    CRISIS = "crisis", _("crisis")
+
+
+class PreviousSituation(models.TextChoices):
+    """Where the youth comes from; `Referral.current_situation` keeps the explanation."""
+
+    HOME = "home", _("thuis")
+    FOSTER_CARE = "foster_care", _("pleegzorg")
+    RESIDENTIAL = "residential", _("residentiële jeugdhulp")
+    SECURED = "secured", _("gesloten jeugdhulp")
+    OTHER = "other", _("anders")
+
+
+class RequestKind(models.TextChoices):
+    NEW = "new", _("nieuwe plaatsing")
+    TRANSFER = "transfer", _("doorplaatsing")
+    READMISSION = "readmission", _("heraanmelding")

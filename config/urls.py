@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 from accounts.security import api_docs_view
 from accounts.session_expiry import session_extend, session_status
 from config.health import healthz
+from referrals.search_views import search
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("accounts.api_urls")),
@@ -14,6 +15,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("capacity.api_urls")),
     path("", include("placement.api_urls")),
     path("", include("analyses.api_urls")),
+    path("", include("conversations.api_urls")),
+    path("", include("documents.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI with its script in a separate file, so the strict CSP holds (no inline).
     path("docs/", api_docs_view(), name="api-docs"),
@@ -25,10 +28,16 @@ urlpatterns = [
     path("sessie/verlengen/", session_extend, name="session-extend"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # The header search of coordinators and referrers (issue 20).
+    path("zoeken/", search, name="search"),
     path("referrals/", include("referrals.urls")),
     path("capacity/", include("capacity.urls")),
     path("placement/", include("placement.urls")),
     path("analyses/", include("analyses.urls")),
+    # The agenda and its secret iCalendar feed (issue 20 point 6).
+    path("agenda/", include("agenda.urls")),
+    path("gesprekken/", include("conversations.urls")),
+    path("documenten/", include("documents.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -29,6 +29,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -59,6 +60,7 @@ from placement.services import (
 )
 from referrals.models import Referral, age_on
 from referrals.services import (
+    expert_table_convene,
     referral_close,
     referral_create,
     referral_request_info,
@@ -69,6 +71,13 @@ from referrals.services import (
 
 SEED = 2026
 DAYS = 380  # a year of history plus the run-in in which the places fill
+# Providers outside the contract where a long wait ended (issue 21; no real organisations).
+OUTSIDE_PROVIDERS = [
+    "Zorgboerderij De Horst",
+    "Particuliere woonvorm Het Anker",
+    "Gezinshuis buiten de regio",
+    "Eén-op-één begeleiding Noord",
+]
 TARGET_OCCUPANCY = 0.925  # of the places not spoken for by referrals on their way
 MAX_OFFERS = 5  # after this many refusals the coordinator lets the referral wait
 # The present-day work: script, working days back of its steps (create, submit, triage,
@@ -85,6 +94,26 @@ PRESENT: list[tuple[str, list[int], str]] = [
     ("offer_a", [7, 6, 5, 3], "provider_a"),
     ("offer_a", [6, 5, 4, 2], "provider_a"),
     ("offer_a", [5, 4, 3, 1], "provider_a"),
+]
+# Crisis placements (issue 21): days before today they happen, and after how many working
+# days their VA and plans follow (None: still outstanding today). Two come late.
+CRISES: list[tuple[int, int | None]] = [
+    (150, 4),
+    (110, 13),
+    (75, 7),
+    (45, 12),
+    (25, 9),
+    (16, None),  # overdue now: flagged on the board, reminded every day
+    (5, None),  # not yet due
+]
+CRISIS_PLACES = ["Crisisopvang De Haven", "Crisispleeggezin (regio)", "Time-out bij familie"]
+# Where the youth comes from (coded) and the explanation that goes with it.
+ORIGINS: list[tuple[str, str, int]] = [
+    ("home", "Woont thuis; de spanningen nemen toe.", 60),
+    ("foster_care", "Woont in een pleeggezin dat de zorg niet meer aankan.", 15),
+    ("residential", "Verblijft op een leefgroep die niet meer passend is.", 15),
+    ("secured", "Verblijft in een gesloten setting; uitstroom wordt voorbereid.", 4),
+    ("other", "Verblijft tijdelijk bij vrienden van de familie.", 6),
 ]
 Status = Referral.Status
 CF = CareForm
@@ -296,6 +325,10 @@ class Case:
     asked: bool = False
     match_pending: bool = False
     waiting_since: datetime | None = None
+    # Crisis: working days after submission that the documents follow (-1: not yet).
+    crisis_documents_after: int | None = None
+    # A random stream of the case's own (crisis cases): its draws leave the others' alone.
+    own_rng: random.Random | None = None
     events: list[str] = field(default_factory=list)
 
 
@@ -310,9 +343,16 @@ def _bsn(rng: random.Random) -> str:
             return "".join(map(str, digits)) + str(last)
 
 
+def _own_stream(arg: Any) -> bool:
+    """An action's argument that brings a random stream of its own (crisis cases)."""
+    return isinstance(arg, random.Random) or (isinstance(arg, Case) and arg.own_rng is not None)
+
+
 class _History:
     def __init__(self, *, now: datetime, locations: list[Location]) -> None:
         self.rng = random.Random(SEED)
+        # Urgency and origin draw from their own stream, so the history itself is unchanged.
+        self.origin_rng = random.Random(SEED + 21)
         self.now = now
         self.today = timezone.localdate(now)
         self.start = self.today - timedelta(days=DAYS)
@@ -385,7 +425,17 @@ class _History:
     def run(self) -> None:
         while self.queue:
             moment, _seq, action, args = heapq.heappop(self.queue)
-            action(moment, *args)
+            own = next(
+                (a.own_rng if isinstance(a, Case) else a for a in args if _own_stream(a)), None
+            )
+            if own is None:
+                action(moment, *args)
+                continue
+            main, self.rng = self.rng, own
+            try:
+                action(moment, *args)
+            finally:
+                self.rng = main
 
     # --- the year's rhythm --------------------------------------------------------------
 
@@ -401,6 +451,7 @@ class _History:
         for provider_id in sorted(self.staff):
             self.schedule(self.at(self.start, 9, 30), self.confirm, provider_id)
         self.plan_present()
+        self.plan_crises()
 
     def expire_job(self, moment: datetime) -> None:
         offers_expire_overdue(now=moment)
@@ -628,38 +679,95 @@ class _History:
         else:
             legal = rng.choice([LegalStatus.VOLUNTARY, LegalStatus.SUPERVISION_WITH_AUTHORISATION])
         texts = TEXTS[profile.group if profile.group in TEXTS else "regular"]
-        referral = referral_create(
-            by=referrer,
-            at=moment,
-            data={
-                "youth": youth,
-                "legal_status": str(legal),
-                "current_situation": "Woont thuis; de spanningen nemen toe.",
-                "previous_placements": rng.choice([0, 0, 1, 2]),
-                "school": {
-                    "name": "Demo College",
-                    "level": rng.choice(
-                        ["vmbo", "praktijkonderwijs", "havo", "speciaal onderwijs"]
-                    ),
-                    "attending": rng.random() < 0.8,
-                },
-                "requested_start": requested_start,
-                "explanatory_analysis": self.analysis_data(case, completed_on),
-                "perspective_plan": "Binnen een jaar terug naar huis of naar een lichtere vorm.",
-                "safety_plan": "Afspraken bij escalatie met ouders, school en wijkteam.",
-                "care_question": texts["care_question"],
-                "youth_perspective": "Wil graag dicht bij vrienden en school blijven.",
-                "parents_perspective": "Willen betrokken blijven bij de behandeling.",
+        previous_placements = rng.choice([0, 0, 1, 2])
+        data: dict[str, Any] = {
+            "youth": youth,
+            "legal_status": str(legal),
+            **self.origin_data(case, previous_placements),
+            "previous_placements": previous_placements,
+            "school": {
+                "name": "Demo College",
+                "level": rng.choice(["vmbo", "praktijkonderwijs", "havo", "speciaal onderwijs"]),
+                "attending": rng.random() < 0.8,
             },
-        )
+            "requested_start": requested_start,
+            "explanatory_analysis": self.analysis_data(case, completed_on),
+            "perspective_plan": "Binnen een jaar terug naar huis of naar een lichtere vorm.",
+            "safety_plan": "Afspraken bij escalatie met ouders, school en wijkteam.",
+            "care_question": texts["care_question"],
+            "youth_perspective": "Wil graag dicht bij vrienden en school blijven.",
+            "parents_perspective": "Willen betrokken blijven bij de behandeling.",
+        }
+        if case.crisis_documents_after is not None:
+            # Placed first: no VA and no plans yet (DESIGN.md rule 1), they follow.
+            del data["explanatory_analysis"]
+            data.update(perspective_plan="", safety_plan="", care_question="")
+        referral = referral_create(by=referrer, at=moment, data=data)
         case.referral_id = referral.pk
         self.cases[referral.pk] = case
+        if case.crisis_documents_after is not None:
+            self.schedule(self.later(moment, 0), self.submit, case)
+            return
         if case.script:
             return  # plan_present schedules its steps
         if unfinished:
             self.schedule(self.later(moment, rng.randint(1, 4)), self.finish_analysis, case)
         else:
             self.schedule(self.later(moment, rng.choice([0, 1, 1, 2])), self.submit, case)
+
+    def origin_data(self, case: Case, previous_placements: int) -> dict[str, Any]:
+        """Urgency, where the youth comes from and the kind of request (issue 21)."""
+        rng = self.origin_rng
+        if case.crisis_documents_after is not None:
+            return {
+                "urgency": "crisis",
+                "current_situation": "Thuis was het acuut onveilig.",
+                "previous_situation": "home",
+                "request_kind": "new",
+                "crisis_reason": "Acute onveiligheid thuis na een escalatie; politie betrokken.",
+                "crisis_placed_where": rng.choice(CRISIS_PLACES),
+            }
+        code, text, _weight = rng.choices(ORIGINS, weights=[w for _c, _t, w in ORIGINS])[0]
+        kind = "readmission" if previous_placements and rng.random() < 0.3 else "new"
+        return {
+            "urgency": "urgent" if rng.random() < 0.15 else "planned",
+            "current_situation": text,
+            "previous_situation": code,
+            "request_kind": kind,
+        }
+
+    def plan_crises(self) -> None:
+        for number, (days_back, documents_after) in enumerate(CRISES):
+            day = self.today - timedelta(days=days_back)
+            stream = random.Random(SEED * 100 + number)
+            self.schedule(self.working_moment(day), self.crisis_case, documents_after, stream)
+
+    def crisis_case(
+        self, moment: datetime, documents_after: int | None, stream: random.Random
+    ) -> None:
+        """A crisis placement: registered at once, its VA and plans follow (or not yet).
+        Every draw of a crisis case comes from its own stream (`run`)."""
+        location = self.pick_location(self.free_places())
+        case = Case(profile=self.profile_from(location), own_rng=stream)
+        case.crisis_documents_after = -1 if documents_after is None else documents_after
+        self.create(moment, case)
+
+    def follow_documents(self, moment: datetime, case: Case) -> None:
+        """The VA and plans of a crisis placement arrive; then the search for a place starts."""
+        texts = TEXTS[case.profile.group if case.profile.group in TEXTS else "regular"]
+        referral_update(
+            referral=self.handle(case),
+            by=self._referrer(case),
+            at=moment,
+            data={
+                "explanatory_analysis": self.analysis_data(case, timezone.localdate(moment)),
+                "perspective_plan": "Na de crisisopvang naar een passende plek in de regio.",
+                "safety_plan": "Afspraken bij escalatie met ouders, school en wijkteam.",
+                "care_question": texts["care_question"],
+            },
+        )
+        case.crisis_documents_after = None
+        self.schedule(self.later(moment, 1), self.triage, case)
 
     def finish_analysis(self, moment: datetime, case: Case) -> None:
         """The referrer completes the VA before submitting."""
@@ -677,6 +785,12 @@ class _History:
 
     def submit(self, moment: datetime, case: Case) -> None:
         referral_submit(referral=self.handle(case), by=self._referrer(case), at=moment)
+        if case.crisis_documents_after is not None:
+            if case.crisis_documents_after >= 0:
+                self.schedule(
+                    self.later(moment, case.crisis_documents_after), self.follow_documents, case
+                )
+            return
         if case.script:
             return
         self.schedule(self.later(moment, self.rng.choice([1, 1, 2])), self.triage, case)
@@ -855,8 +969,58 @@ class _History:
             ],
             weights=[45, 30, 25] if case.profile.group != "regular" else [30, 45, 25],
         )[0]
-        referral_close(referral=self.handle(case), by=self.coordinator, outcome=outcome, at=moment)
+        outside = None
+        if outcome == Referral.CloseOutcome.PLACED_OUTSIDE_COORDINATION:
+            outside = self.outside_care(moment, case)
+        referral_close(
+            referral=self.handle(case),
+            by=self.coordinator,
+            outcome=outcome,
+            outside_placement=outside,
+            at=moment,
+        )
         self.waiting.remove(case)
+
+    def outside_care(self, moment: datetime, case: Case) -> dict[str, Any]:
+        """Issue 21: where a long wait ended outside coordination, and for some the expert
+        table that advised it first. A stream of its own per case, so the history's random
+        draws stay as they were."""
+        rng = random.Random(SEED * 1000 + case.referral_id)
+        day = timezone.localdate(moment)
+        arrangement = rng.choices(["maatwerk", "one_to_one", "regular"], weights=[50, 25, 25])[0]
+        if rng.random() < 0.5:
+            convened = day  # the same moment as the closure: the timeline stays in order
+            expert_table_convene(
+                referral=self.handle(case),
+                by=self.coordinator,
+                data={
+                    "convened_on": convened,
+                    "disciplines": ["youth_psychiatry", "orthopedagogy", "municipality"],
+                    "question": "Er is na lang wachten geen passende plek; welk arrangement "
+                    "past bij de zorgbehoefte?",
+                    "advice": "Een maatwerkarrangement buiten het gecontracteerde aanbod, met "
+                    "behandeling op de locatie.",
+                    "outcome": "special_arrangement",
+                    "outcome_note": "Maatwerk bij een aanbieder buiten het contract.",
+                    "decided_on": convened,
+                },
+                at=moment,
+            )
+        by_name = arrangement != "regular"
+        return {
+            "provider": None if by_name else self.rng_provider(rng),
+            "provider_name": rng.choice(OUTSIDE_PROVIDERS) if by_name else "",
+            "arrangement": arrangement,
+            "cost_per_day": (Decimal(rng.randint(450, 1400)) if arrangement != "regular" else None),
+            "start_date": day,
+            "reason": rng.choices(
+                ["no_fitting_place", "crisis", "court_decision", "family_choice"],
+                weights=[60, 20, 10, 10],
+            )[0],
+        }
+
+    def rng_provider(self, rng: random.Random) -> int:
+        return int(rng.choice(sorted(self.providers)))
 
     def record(self, moment: datetime, case: Case, offer_id: int) -> None:
         """The coordinator records the placement; it starts now or on a planned day."""
@@ -905,6 +1069,8 @@ class _History:
             )[0]
         if reason == Placement.EndReason.PLANNED_OUTFLOW:
             outflow = rng.choice(list(Placement.Outflow.values))
+        elif reason == Placement.EndReason.TURNED_18:  # an outflow: the destination is required
+            outflow = Placement.Outflow.ADULT_CARE
         if reason == Placement.EndReason.OTHER:
             note = "De jongere is met het gezin verhuisd naar een andere regio."
         placement = placement_end(

@@ -14,8 +14,10 @@ groups with mental-health expertise name self-harm or aggression as a contra-ind
 
 from datetime import datetime
 
+from django.utils import timezone
+
 from accounts.models import Municipality, Organisation, Region, User
-from capacity.models import Location
+from capacity.models import ContractedCapacity, Location, LocationBand
 from capacity.services import location_create
 from config.codes import CareForm, Expertise, RiskFlag
 
@@ -452,3 +454,32 @@ def seed_locations(*, regions: dict[str, Region], by: User, at: datetime) -> lis
             )
         locations.append(location)
     return locations
+
+
+def seed_bands_and_contracts(*, year: int | None = None) -> dict[str, int]:
+    """Issue 22 (idempotent): each location's band for this year and last year is its
+    current intensity; each provider is contracted, per care form, for this year and last
+    year, for its places (one fewer last year), so that the page "Contract en bezetting"
+    has figures. The tariffs come from the migration (G7 table)."""
+    year = year or timezone.localdate().year
+    bands = 0
+    for location in Location.objects.exclude(intensity=""):
+        for y in (year - 1, year):
+            LocationBand.objects.update_or_create(
+                location=location, year=y, defaults={"band": location.intensity}
+            )
+            bands += 1
+    totals: dict[tuple[int, str], int] = {}
+    for provider_id, care_form, places in Location.objects.values_list(
+        "provider_id", "care_form", "total_places"
+    ):
+        totals[(provider_id, care_form)] = totals.get((provider_id, care_form), 0) + places
+    for (provider_id, care_form), places in totals.items():
+        for y, contracted in ((year - 1, max(0, places - 1)), (year, places)):
+            ContractedCapacity.objects.update_or_create(
+                provider_id=provider_id,
+                care_form=care_form,
+                year=y,
+                defaults={"places": contracted},
+            )
+    return {"bands": bands, "contracts": 2 * len(totals)}

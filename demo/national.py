@@ -955,6 +955,44 @@ def _check_foreign_keys(models_: list[type[models.Model]]) -> None:
                     raise RuntimeError(f"{model.__name__}.{f.name}: {missing} dangling keys")
 
 
+def _bands_and_contracts(*, now: datetime) -> dict[str, int]:
+    """Issue 22, set-based after the load: each location with an intensity keeps that band
+    for every year of the history; the tariff table of the newest seeded year (the G7 table
+    of the migration) is copied to the history's other years; each provider is contracted
+    per care form and year for about the places it has (some fewer, so that occupancy and
+    contract differ)."""
+    year = now.astimezone(ZoneInfo(settings.TIME_ZONE)).year
+    first = year - YEARS
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO capacity_intensitytariff (year, band, hours_min, hours_max, "
+            "tariff_per_day) SELECT y, t.band, t.hours_min, t.hours_max, t.tariff_per_day "
+            "FROM capacity_intensitytariff t CROSS JOIN generate_series(%s::int, %s::int) y "
+            "WHERE t.year = (SELECT max(year) FROM capacity_intensitytariff) "
+            "ON CONFLICT (year, band) DO NOTHING",
+            [first, year],
+        )
+        cursor.execute(
+            "INSERT INTO capacity_locationband (location_id, year, band) "
+            "SELECT l.id, y, l.intensity FROM capacity_location l "
+            "CROSS JOIN generate_series(%s::int, %s::int) y WHERE l.intensity <> '' "
+            "ON CONFLICT (location_id, year) DO NOTHING",
+            [first, year],
+        )
+        bands = cursor.rowcount
+        cursor.execute(
+            "INSERT INTO capacity_contractedcapacity (provider_id, care_form, year, places, "
+            "updated_at) SELECT l.provider_id, l.care_form, y, "
+            "GREATEST(0, sum(l.total_places) - (l.provider_id + y) %% 3), %s "
+            "FROM capacity_location l CROSS JOIN generate_series(%s::int, %s::int) y "
+            "GROUP BY l.provider_id, l.care_form, y "
+            "ON CONFLICT (provider_id, care_form, year) DO NOTHING",
+            [now, first, year],
+        )
+        contracts = cursor.rowcount
+    return {"location_bands": bands, "contracted_capacity": contracts}
+
+
 def generate_national(
     *,
     referrals: int,
@@ -985,6 +1023,7 @@ def generate_national(
     _copy([gen.t_offer])
     _copy([gen.t_placement])
     _copy([t_capacity])
+    issue_22 = _bands_and_contracts(now=gen.now_dt)
     if fast:
         with connection.cursor() as cursor:
             cursor.execute("SET session_replication_role = DEFAULT")
@@ -1019,6 +1058,7 @@ def generate_national(
     counts["referrals"] = gen.referral_id
     counts["youth_identities"] = gen.t_youth.rows
     counts["explanatory_analyses"] = gen.t_analysis.rows
+    counts.update(issue_22)
     return {
         "counts": counts,
         "seconds": round(seconds, 2),

@@ -14,8 +14,9 @@ from rest_framework.views import APIView
 from accounts.models import Role, User
 from accounts.permissions import has_role
 from capacity.models import Location
+from config.errors import NotFound
 from placement import services
-from placement.models import Offer, Placement
+from placement.models import Offer, Placement, PlacementRisk
 from placement.selectors import (
     Candidate,
     accepted_youth_identity_for,
@@ -125,13 +126,69 @@ class PlaceSerializer(serializers.Serializer):
         return value
 
 
+# The destinations before issue 21.5, still accepted from clients written against them.
+LEGACY_OUTFLOW = {"lighter_care": "lighter_residential", "independent_living": "supported_living"}
+
+
 class EndSerializer(serializers.Serializer):
     end_date = serializers.DateField()
     reason = serializers.ChoiceField(choices=Placement.EndReason.choices)
     outflow = serializers.ChoiceField(
-        choices=Placement.Outflow.choices, required=False, allow_blank=True, default=""
+        choices=Placement.Outflow.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Bestemming; verplicht bij planned_outflow en turned_18, bij returned_home "
+            "standaard home."
+        ),
     )
+    ready_to_leave_since = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "get") and data.get("outflow") in LEGACY_OUTFLOW:
+            data = {**data, "outflow": LEGACY_OUTFLOW[data["outflow"]]}
+        return super().to_internal_value(data)
+
+
+class PlacementPlansSerializer(serializers.Serializer):
+    planned_end = serializers.DateField(required=False, allow_null=True)
+    adult_plan_on = serializers.DateField(required=False, allow_null=True)
+
+
+class RiskFlagSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=PlacementRisk.Reason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class RiskUpdateSerializer(serializers.Serializer):
+    support = serializers.ListField(
+        child=serializers.ChoiceField(choices=PlacementRisk.Support.choices),
+        required=False,
+        max_length=len(PlacementRisk.Support.values),
+    )
+    support_note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    outcome = serializers.ChoiceField(
+        choices=PlacementRisk.Outcome.choices,
+        required=False,
+        help_text=_("prevented sluit de melding; een doorplaatsing is het beëindigen."),
+    )
+
+
+class RiskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    placement = serializers.IntegerField()
+    reason = serializers.CharField()
+    note = serializers.CharField()
+    flagged_at = serializers.DateTimeField()
+    support = serializers.ListField(child=serializers.CharField())
+    support_note = serializers.CharField()
+    outcome = serializers.CharField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, instance: PlacementRisk) -> dict[str, Any]:
+        return _risk_payload(instance)
 
 
 def anonymised_referral(referral: Referral) -> dict[str, Any]:
@@ -304,6 +361,9 @@ def placement_payload(placement: Placement) -> dict[str, Any]:
         "end_date": placement.end_date,
         "end_reason": placement.end_reason or None,
         "outflow": placement.outflow or None,
+        "ready_to_leave_since": placement.ready_to_leave_since,
+        "planned_end": placement.planned_end,
+        "adult_plan_on": placement.adult_plan_on,
         "next_referral": placement.next_referral.code if placement.next_referral else None,
     }
 
@@ -332,6 +392,9 @@ class PlacementSerializer(serializers.Serializer):
     end_date = serializers.DateField(allow_null=True)
     end_reason = serializers.CharField(allow_null=True)
     outflow = serializers.CharField(allow_null=True)
+    ready_to_leave_since = serializers.DateField(allow_null=True)
+    planned_end = serializers.DateField(allow_null=True)
+    adult_plan_on = serializers.DateField(allow_null=True)
     next_referral = serializers.CharField(allow_null=True)
 
     def to_representation(self, instance: Placement) -> dict[str, Any]:
@@ -568,6 +631,7 @@ class PlacementEndView(APIView):
             end_date=end_date,
             reason=data.validated_data["reason"],
             outflow=data.validated_data["outflow"],
+            ready_to_leave_since=data.validated_data["ready_to_leave_since"],
             note=data.validated_data["note"],
         )
         return Response(placement_payload(placement))
@@ -588,3 +652,99 @@ class PlacementCancelView(APIView):
             placement=placement, by=user, reason=data.validated_data["reason"]
         )
         return Response(placement_payload(placement))
+
+
+class PlacementDetailView(APIView):
+    """One placement; PATCH sets its planned end and whether an 18+ plan is there."""
+
+    permission_classes = [has_role(Role.COORDINATOR, Role.PROVIDER)]
+
+    @extend_schema(responses={200: PlacementSerializer})
+    def get(self, request: Request, placement_id: int) -> Response:
+        return Response(placement_payload(placement_for_user(user=_user(request), pk=placement_id)))
+
+    @extend_schema(request=PlacementPlansSerializer, responses={200: PlacementSerializer})
+    def patch(self, request: Request, placement_id: int) -> Response:
+        user = _user(request)
+        placement = placement_for_user(user=user, pk=placement_id)
+        data = PlacementPlansSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        placement = services.placement_update_plans(
+            placement=placement, by=user, **data.validated_data
+        )
+        return Response(placement_payload(placement))
+
+
+def _risk_payload(risk: PlacementRisk) -> dict[str, Any]:
+    return {
+        "id": risk.pk,
+        "placement": risk.placement_id,
+        "reason": risk.reason,
+        "note": risk.note,
+        "flagged_at": risk.flagged_at,
+        "support": risk.support,
+        "support_note": risk.support_note,
+        "outcome": risk.outcome or None,
+        "closed_at": risk.closed_at,
+    }
+
+
+class PlacementRiskView(APIView):
+    """POST: the provider or the coordinator flags the active placement as at risk.
+    PATCH: the coordinator records the support deployed and, with `prevented`, closes it."""
+
+    permission_classes = [has_role(Role.COORDINATOR, Role.PROVIDER)]
+
+    @extend_schema(request=RiskFlagSerializer, responses={201: RiskSerializer})
+    def post(self, request: Request, placement_id: int) -> Response:
+        user = _user(request)
+        placement = placement_for_user(user=user, pk=placement_id)
+        data = RiskFlagSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        risk = services.placement_flag_risk(placement=placement, by=user, **data.validated_data)
+        return Response(_risk_payload(risk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RiskUpdateSerializer, responses={200: RiskSerializer})
+    def patch(self, request: Request, placement_id: int) -> Response:
+        user = _user(request)
+        placement = placement_for_user(user=user, pk=placement_id)
+        if user.role != Role.COORDINATOR:  # the provider flags; support is the coordinator's
+            raise NotFound
+        data = RiskUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        risk = services.placement_risk_update(placement=placement, by=user, **data.validated_data)
+        return Response(_risk_payload(risk))
+
+
+# --- The handover (issue 20) -------------------------------------------------------------
+
+
+class IntakeProposalSerializer(serializers.Serializer):
+    intake_date = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class IntakeProposalOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    intake_proposed_on = serializers.DateField()
+    intake_proposed_at = serializers.DateTimeField()
+    intake_note = serializers.CharField()
+
+
+class OfferIntakeProposalView(APIView):
+    """After acceptance the provider proposes an intake date (before it: 400)."""
+
+    permission_classes = [has_role(Role.PROVIDER)]
+
+    @extend_schema(request=IntakeProposalSerializer, responses={200: IntakeProposalOutSerializer})
+    def post(self, request: Request, offer_id: int) -> Response:
+        offer = _provider_offer(request, offer_id)
+        data = IntakeProposalSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        offer = services.offer_propose_intake(
+            offer=offer,
+            by=_user(request),
+            intake_date=data.validated_data["intake_date"],
+            note=data.validated_data["note"],
+        )
+        return Response(IntakeProposalOutSerializer(offer).data)

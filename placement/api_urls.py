@@ -13,7 +13,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("offers/<int:offer_id>/withdraw/", api.OfferWithdrawView.as_view()),
     path("offers/<int:offer_id>/cancel-acceptance/", api.OfferCancelAcceptanceView.as_view()),
     path("offers/<int:offer_id>/place/", api.OfferPlaceView.as_view()),
+    path("offers/<int:offer_id>/intake-proposal/", api.OfferIntakeProposalView.as_view()),
     path("placements/", api.PlacementListView.as_view()),
+    path("placements/<int:placement_id>/", api.PlacementDetailView.as_view()),
+    path("placements/<int:placement_id>/risk/", api.PlacementRiskView.as_view()),
     path("placements/<int:placement_id>/end/", api.PlacementEndView.as_view()),
     path("placements/<int:placement_id>/cancel/", api.PlacementCancelView.as_view()),
 ]

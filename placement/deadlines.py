@@ -47,3 +47,17 @@ def reminder_moment(deadline: datetime) -> datetime:
     """Start of the working day before the deadline's day: one reminder then."""
     day = previous_working_day(deadline.astimezone(AMSTERDAM).date())
     return datetime.combine(day, time(8, 0), tzinfo=AMSTERDAM)
+
+
+def offer_working_days(urgency: str) -> int:
+    """Working days a provider has to answer an offer: shorter for urgent and crisis requests."""
+    from django.conf import settings
+
+    if urgency in ("urgent", "crisis"):
+        return int(settings.URGENT_OFFER_DEADLINE_WORKING_DAYS)
+    return int(settings.OFFER_DEADLINE_WORKING_DAYS)
+
+
+def documents_due_on(submitted_on: date, working_days: int) -> date:
+    """The day a crisis placement's documents are due: `working_days` working days later."""
+    return add_working_days(submitted_on, working_days)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from capacity.forms import UtrechtFormMixin
 from config.codes import RefusalReason
 from config.widgets import DateInput
-from placement.models import Placement
+from placement.models import Placement, PlacementRisk
 
 PROVIDER_REASONS = [(r.value, r.label) for r in RefusalReason if r != RefusalReason.NO_RESPONSE]
 
@@ -64,10 +64,85 @@ class EndForm(UtrechtFormMixin, forms.Form):
     end_date = forms.DateField(label=_("Einddatum"), widget=DateInput())
     reason = forms.ChoiceField(label=_("Reden"), choices=Placement.EndReason.choices)
     outflow = forms.ChoiceField(
-        label=_("Uitstroom naar (bij geplande uitstroom)"),
+        label=_("Bestemming (verplicht bij geplande uitstroom en bij 18 jaar)"),
         choices=[("", "—"), *Placement.Outflow.choices],
         required=False,
     )
+    ready_to_leave_since = forms.DateField(
+        label=_("Klaar voor uitstroom sinds"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Alleen als de jongere al eerder weg kon, maar er geen vervolgplek was."),
+    )
     note = forms.CharField(
         label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PlansForm(UtrechtFormMixin, forms.Form):
+    prefix = "plans"  # several forms on the placement page: unique field ids
+
+    planned_end = forms.DateField(
+        label=_("Verwachte einddatum (uit het perspectiefplan)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Hieruit volgt de verwachting van vrije plekken."),
+    )
+    adult_plan_on = forms.DateField(
+        label=_("18+-plan aanwezig sinds"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leeg: er is nog geen 18+-plan."),
+    )
+
+
+class RiskFlagForm(UtrechtFormMixin, forms.Form):
+    prefix = "risk"  # several forms on the placement page: unique field ids
+
+    reason = forms.ChoiceField(label=_("Reden"), choices=PlacementRisk.Reason.choices)
+    note = forms.CharField(
+        label=_("Toelichting (verplicht bij anders; geen namen)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class RiskUpdateForm(UtrechtFormMixin, forms.Form):
+    prefix = "support"  # several forms on the placement page: unique field ids
+
+    support = forms.MultipleChoiceField(
+        label=_("Ingezette ondersteuning"),
+        choices=PlacementRisk.Support.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    support_note = forms.CharField(
+        label=_("Toelichting op de ondersteuning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"),
+        choices=[
+            ("", _("nog open")),
+            (PlacementRisk.Outcome.PREVENTED.value, PlacementRisk.Outcome.PREVENTED.label),
+        ],
+        required=False,
+        help_text=_(
+            "Komt het toch tot een doorplaatsing, beëindig de plaatsing dan met die reden."
+        ),
+    )
+
+
+class IntakeForm(UtrechtFormMixin, forms.Form):
+    """The handover: the provider proposes an intake date (issue 20)."""
+
+    intake_date = forms.DateField(label=_("Voorgestelde intakedatum"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

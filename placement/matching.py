@@ -16,6 +16,18 @@ from django.utils.translation import get_language, gettext
 from config.codes import CareForm, Expertise, Intensity, RiskFlag
 
 INTENSITY_ORDER = [band.value for band in Intensity]
+# A location may lie this many bands (half an hour of pedagogical staff per day each) below
+# the needed intensity and still fit, scoring lower; further below it is excluded. A higher
+# band fits (more staff than needed), scoring lower per band. Without a band on either side
+# nothing is excluded. `placement.selectors.CANDIDATES_SQL` filters the same rule.
+INTENSITY_BELOW_TOLERATED = 1
+
+
+def intensity_gap(need: str, have: str) -> int | None:
+    """Bands the location lies below (> 0) or above (< 0) the need; None without both."""
+    if need not in INTENSITY_ORDER or have not in INTENSITY_ORDER:
+        return None
+    return INTENSITY_ORDER.index(need) - INTENSITY_ORDER.index(have)
 
 
 @cache
@@ -141,6 +153,12 @@ def exclusions(need: Need, location: LocationFacts) -> list[str]:
         reasons.append(
             _("Contra-indicatie van de locatie: %(codes)s.") % {"codes": _labels(contra, RiskFlag)}
         )
+    gap = intensity_gap(need.intensity, location.intensity)
+    if gap is not None and gap > INTENSITY_BELOW_TOLERATED:
+        reasons.append(
+            _("Intensiteit te laag: nodig %(need)s, locatie %(have)s (meer dan één klasse lager).")
+            % {"need": need.intensity, "have": location.intensity}
+        )
     if location.provider_id in need.excluded_providers:
         reasons.append(_("Deze aanbieder heeft dit verzoek al geweigerd of niet beantwoord."))
     if location.free_places < 1:
@@ -201,15 +219,15 @@ def assess(
     elif not location.intensity:
         share, text = 0.25, _("Intensiteit %(need)s gevraagd; locatie zonder intensiteitsklasse")
     else:
-        steps = abs(
-            INTENSITY_ORDER.index(need.intensity) - INTENSITY_ORDER.index(location.intensity)
-        )
-        share = max(0.0, 1.0 - steps / 4)
-        text = (
-            _("Intensiteit %(need)s gevraagd, locatie %(have)s")
-            if steps
-            else _("Intensiteit %(need)s past precies")
-        )
+        gap = intensity_gap(need.intensity, location.intensity) or 0
+        if gap > 0:  # at most INTENSITY_BELOW_TOLERATED below, else excluded above
+            share = 0.5
+            text = _("Intensiteit %(need)s gevraagd, locatie %(have)s: één klasse lager")
+        elif gap < 0:
+            share = max(0.0, 1.0 + gap / 4)
+            text = _("Intensiteit %(need)s gevraagd, locatie %(have)s: hoger dan nodig")
+        else:
+            share, text = 1.0, _("Intensiteit %(need)s past precies")
     parts.append(
         (weights["intensity"] * share, text % {"need": need.intensity, "have": location.intensity})
     )

@@ -1,6 +1,7 @@
 """Reads of placement: candidates for a referral, and offers/placements scoped per user."""
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,7 +19,15 @@ from accounts.selectors import regions_for_user
 from accounts.services import audit_record
 from capacity.models import Location
 from config.errors import Conflict, NotFound
-from placement.matching import Assessment, LocationFacts, Need, assess, rank
+from placement.matching import (
+    INTENSITY_BELOW_TOLERATED,
+    INTENSITY_ORDER,
+    Assessment,
+    LocationFacts,
+    Need,
+    assess,
+    rank,
+)
 from placement.models import Offer, Placement
 from referrals.models import Referral, YouthIdentity
 
@@ -157,6 +166,11 @@ WITH need AS MATERIALIZED (
            AND NOT (l.gender = 'boys' AND f.gender <> 'm')
            AND l.expertise @> f.expertise
            AND NOT (l.contra_indications ?| f.risk_flag_list)
+           -- matching.INTENSITY_BELOW_TOLERATED: not more bands below the need than that
+           AND (f.intensity = '' OR l.intensity = ''
+                OR strpos(%(bands)s, f.intensity) = 0 OR strpos(%(bands)s, l.intensity) = 0
+                OR strpos(%(bands)s, f.intensity) - strpos(%(bands)s, l.intensity)
+                   <= %(intensity_tolerated)s)
            AND l.provider_id <> ALL(f.refusers)))
 ), rates AS MATERIALIZED (
     SELECT providers.provider_id, answered.rate
@@ -231,6 +245,8 @@ def _matching_rows(
         "since": since,
         "accepted": Offer.Status.ACCEPTED.value,
         "answered": [status.value for status in ANSWERED],
+        "bands": "".join(INTENSITY_ORDER),
+        "intensity_tolerated": INTENSITY_BELOW_TOLERATED,
     }
     scope_sql = ""
     if scope is not None:
@@ -428,3 +444,257 @@ def accepted_youth_identity_for(*, offer: Offer, user: User) -> YouthIdentity | 
     if ended:
         return None
     return YouthIdentity.objects.select_related("municipality").get(pk=offer.referral.youth_id)
+
+
+# --- Expected vacancies and their check (issue 22.5) ----------------------------------------
+
+FORECAST_HORIZON_WEEKS = 12
+# A forecast came true when the placement ended this many days or fewer from the day expected.
+FORECAST_TOLERANCE_DAYS = 7
+
+
+def full_fitting_location_ids(*, referral: Referral) -> list[int]:
+    """The locations that fit a referral except for a free place: the waiting-list watcher's
+    fit (`capacity.selectors.change_affected` reads it the same way)."""
+    no_free_place = _("Geen vrije plek.")
+    try:
+        result = candidates_for_referral(referral=referral, include_excluded=True)
+    except Conflict:  # a request without birth date or home fits nothing
+        return []
+    return [
+        candidate.location.pk
+        for candidate in result.excluded
+        if set(candidate.assessment.excluded_because) == {no_free_place}
+    ]
+
+
+def expected_vacancy_dates(
+    *, location_ids: list[int], today: date, weeks: int = FORECAST_HORIZON_WEEKS
+) -> dict[int, date]:
+    """The first day within `weeks` on which each location expects a place to come free:
+    the planned end of a running placement (an overdue one counts as today) or an announced
+    enlargement. A location with an announced closure within the horizon expects none.
+    Two queries, whatever the number of locations."""
+    from django.db.models import F, Min
+
+    from capacity.models import CapacityChange
+
+    if not location_ids:
+        return {}
+    horizon = today + timedelta(weeks=weeks)
+    open_changes = CapacityChange.objects.filter(
+        location_id__in=location_ids,
+        applied_at__isnull=True,
+        cancelled_at__isnull=True,
+        effective_on__lte=horizon,
+    )
+    closing = set(
+        open_changes.filter(kind=CapacityChange.Kind.CLOSURE).values_list("location_id", flat=True)
+    )
+    firsts: dict[int, date] = {}
+    rows = (
+        Placement.objects.filter(
+            location_id__in=location_ids,
+            status__in=[Placement.Status.PLANNED, Placement.Status.ACTIVE],
+            planned_end__lte=horizon,
+        )
+        .values("location_id")
+        .annotate(first=Min("planned_end"))
+        .values_list("location_id", "first")
+    )
+    for location_id, first in rows:
+        firsts[location_id] = max(first, today)
+    growing = (
+        open_changes.filter(
+            kind=CapacityChange.Kind.RESIZE, new_total__gt=F("location__total_places")
+        )
+        .values("location_id")
+        .annotate(first=Min("effective_on"))
+        .values_list("location_id", "first")
+    )
+    for location_id, first in growing:
+        on = max(first, today)
+        firsts[location_id] = min(firsts.get(location_id, on), on)
+    return {pk: on for pk, on in firsts.items() if pk not in closing}
+
+
+def weeks_until(*, day: date, today: date) -> int:
+    """Whole weeks from today, rounded up, at least one: "verwacht vrij over N weken"."""
+    return max(1, -(-(day - today).days // 7))
+
+
+@dataclass(frozen=True)
+class ExpectedVacancy:
+    location_id: int
+    location_name: str
+    on: date
+    weeks: int
+
+
+def expected_vacancies_for_referral(
+    *, referral: Referral, today: date | None = None
+) -> list[ExpectedVacancy]:
+    """The full locations that fit `referral` and expect a place within the horizon, first
+    expected first: the matching page's "verwacht vrij over N weken bij …"."""
+    day = today or timezone.localdate()
+    dates = expected_vacancy_dates(
+        location_ids=full_fitting_location_ids(referral=referral), today=day
+    )
+    names = dict(Location.objects.filter(pk__in=dates).values_list("pk", "name"))
+    return [
+        ExpectedVacancy(
+            location_id=pk, location_name=names[pk], on=on, weeks=weeks_until(day=on, today=day)
+        )
+        for pk, on in sorted(dates.items(), key=lambda item: (item[1], item[0]))
+    ]
+
+
+@dataclass(frozen=True)
+class ForecastCheck:
+    """How many settled forecasts of a vacancy came true (the placement ended within the
+    tolerance of the day expected)."""
+
+    came_true: int
+    settled: int
+
+
+def forecast_check(*, location_ids: Any, today: date | None = None) -> ForecastCheck:
+    """The current forecast of each placement (a later planned end replaces an earlier one)
+    is settled once its placement ended or its day plus the tolerance has passed. One query;
+    `location_ids` may be a queryset of ids."""
+    from django.db.models import Count, F, Q
+
+    from placement.models import VacancyForecast
+
+    day = today or timezone.localdate()
+    tolerance = timedelta(days=FORECAST_TOLERANCE_DAYS)
+    ended_near = Q(
+        placement__end_date__isnull=False,
+        placement__end_date__gte=F("expected_on") - tolerance,
+        placement__end_date__lte=F("expected_on") + tolerance,
+    )
+    totals = VacancyForecast.objects.filter(
+        Q(placement__status=Placement.Status.ENDED) | Q(expected_on__lt=day - tolerance),
+        location_id__in=location_ids,
+        superseded_at__isnull=True,
+    ).aggregate(settled=Count("id"), came_true=Count("id", filter=ended_near))
+    return ForecastCheck(came_true=totals["came_true"] or 0, settled=totals["settled"] or 0)
+
+
+# --- the coordinator's board -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One card of the board as read: the values it shows, no model instances."""
+
+    pk: int
+    code: str
+    status: str
+    status_changed_at: datetime
+    in_column: int  # how many referrals the card's column holds
+    birth_date: date | None
+    requested_start: date | None
+    first_care_form: str  # first choice of the current analysis, "" without one
+    legal_status: str
+    expert_table: bool
+    submitted_at: datetime | None
+    documents_due_on: date | None  # set while a crisis referral's VA and plans are to follow
+    offer_deadline: datetime | None  # the open offer's, when there is one
+    refusals: int  # offers refused or let expire
+
+
+# The board: per region in the scope and per column, the oldest cards walked in index order
+# (`referral_region`: region, status, status_changed_at), so a region's thousand open
+# referrals are counted from the index and only the shown cards are read; only those cards
+# are then joined to what a card shows (the youth's birth date, the first-choice care form,
+# the open offer's deadline, the number of refusals: index `referral_id` of the offers).
+# `{filtered}` is empty, or `AND r.id IN (…)` of a filtered referral queryset.
+BOARD_CARDS_SQL = """
+WITH scope AS MATERIALIZED ({regions}), columns AS MATERIALIZED (
+    SELECT s.status,
+           (SELECT count(*) FROM referrals_referral r
+             WHERE r.region_id IN (SELECT id FROM scope) AND r.status = s.status {filtered})
+           AS in_column
+      FROM unnest(%s::varchar[]) AS s(status)
+), cards AS MATERIALIZED (
+    SELECT c.id, c.code, c.status, c.status_changed_at,
+           row_number() OVER (PARTITION BY c.status ORDER BY c.status_changed_at, c.id)
+           AS position
+      FROM scope g
+     CROSS JOIN columns s
+     CROSS JOIN LATERAL (
+           SELECT r.id, r.code, r.status, r.status_changed_at FROM referrals_referral r
+            WHERE r.region_id = g.id AND r.status = s.status {filtered}
+            ORDER BY r.status_changed_at, r.id
+            LIMIT %s) c
+), shown AS MATERIALIZED (
+    SELECT * FROM cards WHERE position <= %s
+)
+SELECT shown.id, shown.code, shown.status, shown.status_changed_at, columns.in_column,
+       y.birth_date, r.requested_start, COALESCE(a.needed_care_forms ->> 0, ''),
+       r.legal_status, r.expert_table, r.submitted_at,
+       CASE WHEN r.urgency = 'crisis' AND r.documents_completed_on IS NULL
+            THEN r.documents_due_on END,
+       offers.open_deadline, offers.refusals
+  FROM shown
+  JOIN columns ON columns.status = shown.status
+  JOIN referrals_referral r ON r.id = shown.id
+  JOIN referrals_youthidentity y ON y.id = r.youth_id
+  LEFT JOIN referrals_explanatoryanalysis a ON a.id = r.current_analysis_id
+ CROSS JOIN LATERAL (
+       SELECT max(o.deadline) FILTER (WHERE o.status = 'open') AS open_deadline,
+              count(*) FILTER (WHERE o.status IN ('refused', 'expired')) AS refusals
+         FROM placement_offer o WHERE o.referral_id = shown.id) offers
+ ORDER BY shown.status_changed_at, shown.id
+"""
+
+
+def board_cards(
+    *,
+    user: User,
+    statuses: Sequence[str],
+    per_column: int,
+    region: object = None,
+    filtered: QuerySet[Referral] | None = None,
+) -> list[BoardRow]:
+    """The coordinator's board: the `per_column` oldest referrals of each status (by
+    status_changed_at, then id) with each column's count and what each card shows, in one
+    query whatever the numbers. `region` narrows the scope to one of the user's regions;
+    `filtered` (a queryset of referrals) keeps only its rows. No one else has a board."""
+    if user.role != Role.COORDINATOR or not user.is_active or user.organisation_id is None:
+        return []
+    regions_qs = regions_for_user(user=user)
+    if region is not None:
+        regions_qs = regions_qs.filter(pk=getattr(region, "pk", region))
+    regions, params = regions_qs.values("id").query.sql_with_params()
+    past_draft = [status for status in statuses if status != Referral.Status.DRAFT]
+    filtered_sql, filtered_params = "", ()
+    if filtered is not None:
+        subquery, filtered_params = filtered.order_by().values("id").query.sql_with_params()
+        filtered_sql = f"AND r.id IN ({subquery})"
+    sql = BOARD_CARDS_SQL.format(regions=regions, filtered=filtered_sql)
+    arguments = [
+        *params,
+        *filtered_params,
+        past_draft,
+        *filtered_params,
+        per_column,
+        per_column,
+    ]
+    with connections[Referral.objects.db].cursor() as cursor:
+        cursor.execute(sql, arguments)
+        return [BoardRow(*row) for row in cursor.fetchall()]
+
+
+def placement_risks(*, placement: Placement) -> list[Any]:
+    """The placement's risk flags, newest first (a handful per placement at most)."""
+    from placement.models import PlacementRisk
+
+    return list(PlacementRisk.objects.filter(placement=placement).select_related("flagged_by")[:20])
+
+
+def placement_open_risk(*, placement: Placement) -> Any:
+    from placement.models import PlacementRisk
+
+    return PlacementRisk.objects.filter(placement=placement, closed_at__isnull=True).first()

@@ -1,6 +1,9 @@
 """Writes of placement: offers and their answers. One function per user action."""
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -8,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import Organisation, Role, User
 from accounts.selectors import coordinators_of_region
 from accounts.services import audit_record, notify
 from capacity.models import Location
@@ -19,14 +22,22 @@ from capacity.services import (
     location_release_hold,
 )
 from config import dates
-from config.codes import RefusalReason
+from config.codes import (
+    OUTSIDE_COST_REQUIRED,
+    OutsideArrangement,
+    OutsideReason,
+    RefusalReason,
+)
 from config.errors import Conflict, NotFound, ValidationFailed
-from placement.deadlines import offer_deadline
-from placement.models import Offer, Placement
+from config.validators import control_characters_errors
+from placement.deadlines import offer_deadline, offer_working_days
+from placement.models import Offer, OutsidePlacement, Placement, PlacementRisk, VacancyForecast
 from placement.selectors import candidates_for_referral, offers_for_user
-from referrals.models import Referral
+from referrals.identifiers import find_identifiers
+from referrals.models import Referral, YouthIdentity
 from referrals.selectors import referrals_for_user
 from referrals.services import (
+    identifying_facts,
     referral_close_after_placement,
     referral_create_replacement,
     referral_transition,
@@ -127,7 +138,7 @@ def offer_send(
                 care_form=location.care_form,
                 sent_by=by,
                 sent_at=now,
-                deadline=offer_deadline(now, settings.OFFER_DEADLINE_WORKING_DAYS),
+                deadline=offer_deadline(now, offer_working_days(referral.urgency)),
                 was_proposal=was_proposal,
                 score=chosen.score,
                 choice_reason=choice_reason,
@@ -501,23 +512,25 @@ def placement_end(
     reason: str,
     outflow: str = "",
     note: str = "",
+    ready_to_leave_since: date | None = None,
     at: datetime | None = None,
 ) -> Placement:
-    """End a placement and free its place; a re-placement opens a new, linked referral."""
+    """End a placement and free its place; a re-placement opens a new, linked referral.
+
+    The destination (`outflow`) is required for an outflow (planned, or at 18); back home
+    means home. An open risk closes with it: prevented no longer, or re-placed."""
     now = at or timezone.now()
-    errors: dict[str, list[str]] = {}
-    if reason not in Placement.EndReason.values:
-        errors["reason"] = [_("Kies een reden uit de lijst.")]
-    if outflow and outflow not in Placement.Outflow.values:
-        errors["outflow"] = [_("Kies een uitstroombestemming uit de lijst.")]
-    if reason == Placement.EndReason.PLANNED_OUTFLOW and not outflow:
-        errors["outflow"] = [_("Geef aan waarheen de jongere uitstroomt.")]
-    if reason == Placement.EndReason.OTHER and not note.strip():
-        errors["note"] = [_("Een toelichting is verplicht bij de reden 'anders'.")]
-    if end_date < placement.start_date:
-        errors["end_date"] = [_("De einddatum ligt vóór de startdatum.")]
-    if end_date > timezone.localdate(now):
-        errors["end_date"] = [_("De einddatum kan niet in de toekomst liggen.")]
+    if reason == Placement.EndReason.RETURNED_HOME and not outflow:
+        outflow = Placement.Outflow.HOME
+    errors = _end_errors(
+        placement=placement,
+        end_date=end_date,
+        reason=reason,
+        outflow=outflow,
+        note=note,
+        ready_to_leave_since=ready_to_leave_since,
+        today=timezone.localdate(now),
+    )
     offer = _ensure_can_manage_offer(offer=placement.offer, by=by)
     if errors:
         raise ValidationFailed(errors)
@@ -539,6 +552,7 @@ def placement_end(
     placement.end_date = end_date
     placement.end_reason = reason
     placement.outflow = outflow
+    placement.ready_to_leave_since = ready_to_leave_since
     placement.end_note = note.strip()
     placement.ended_by = by
     if reason == Placement.EndReason.REPLACEMENT:
@@ -549,11 +563,16 @@ def placement_end(
             "end_date",
             "end_reason",
             "outflow",
+            "ready_to_leave_since",
             "end_note",
             "ended_by",
             "next_referral",
         ]
     )
+    if reason == Placement.EndReason.REPLACEMENT:
+        PlacementRisk.objects.filter(placement=placement, closed_at__isnull=True).update(
+            outcome=PlacementRisk.Outcome.REPLACEMENT, closed_at=now, closed_by=by
+        )
     referral_close_after_placement(referral=referral, by=by, at=now)
     audit_record(
         user=by,
@@ -587,6 +606,42 @@ def placement_end(
             at=now,
         )
     return placement
+
+
+# End reasons that are an outflow: the destination must be given.
+OUTFLOW_REASONS = frozenset({Placement.EndReason.PLANNED_OUTFLOW, Placement.EndReason.TURNED_18})
+
+
+def _end_errors(
+    *,
+    placement: Placement,
+    end_date: date,
+    reason: str,
+    outflow: str,
+    note: str,
+    ready_to_leave_since: date | None,
+    today: date,
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if reason not in Placement.EndReason.values:
+        errors["reason"] = [_("Kies een reden uit de lijst.")]
+    if outflow and outflow not in Placement.Outflow.values:
+        errors["outflow"] = [_("Kies een uitstroombestemming uit de lijst.")]
+    elif reason in OUTFLOW_REASONS and not outflow:
+        errors["outflow"] = [_("Geef aan waarheen de jongere uitstroomt.")]
+    if reason == Placement.EndReason.OTHER and not note.strip():
+        errors["note"] = [_("Een toelichting is verplicht bij de reden 'anders'.")]
+    if end_date < placement.start_date:
+        errors["end_date"] = [_("De einddatum ligt vóór de startdatum.")]
+    if end_date > today:
+        errors["end_date"] = [_("De einddatum kan niet in de toekomst liggen.")]
+    if ready_to_leave_since is not None and not (
+        placement.start_date <= ready_to_leave_since <= end_date
+    ):
+        errors["ready_to_leave_since"] = [
+            _("Klaar voor uitstroom sinds ligt tussen de startdatum en de einddatum.")
+        ]
+    return errors
 
 
 # --- Cases that fall through (issue 18) ----------------------------------------------------
@@ -753,9 +808,11 @@ def referral_wait(
 def waiting_lists_watch() -> int:
     """The hourly sweep: watch the waiting list of every location with free places, so a
     freeing whose job was lost is still seen; each freeing is still announced once (the
-    notification's dedupe key). Answers how many notifications it stored."""
+    notification's dedupe key). Then the expected vacancies of full locations (issue 22.5).
+    Answers how many notifications it stored."""
     ids = Location.objects.filter(is_active=True, free_places__gte=1).values_list("pk", flat=True)
-    return sum(waiting_list_watch(location_id=pk) for pk in ids.order_by("pk"))
+    freed = sum(waiting_list_watch(location_id=pk) for pk in ids.order_by("pk"))
+    return freed + expected_vacancies_watch()
 
 
 def waiting_list_watch(*, location_id: int) -> int:
@@ -822,3 +879,520 @@ def waiting_list_watch(*, location_id: int) -> int:
         )
         notified += len(created)
     return notified
+
+
+# --- The life of a placement: risk, plans, 18+ (issues 21.4, 21.5, 22.5) -------------------
+
+
+def _lock_live_placement(*, placement: Placement, by: User) -> Placement:
+    """The placement locked, within the caller's scope (coordinator of its region or staff
+    of its provider); NotFound otherwise."""
+    offer = _ensure_can_manage_offer(offer=placement.offer, by=by)
+    return (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("location", "referral")
+        .get(pk=placement.pk, offer=offer)
+    )
+
+
+def _audit_placement(*, by: User, action: str, placement: Placement, at: datetime) -> None:
+    audit_record(
+        user=by,
+        action=action,
+        referral_id=placement.referral_id,
+        object_type="placement",
+        object_id=placement.pk,
+        at=at,
+    )
+
+
+@transaction.atomic
+def placement_flag_risk(
+    *, placement: Placement, by: User, reason: str, note: str = "", at: datetime | None = None
+) -> PlacementRisk:
+    """The provider or the coordinator flags an active placement as at risk of breaking down.
+
+    At most one open risk per placement: checked here for a clear message, and enforced by
+    the partial unique index `placementrisk_one_open_per_placement`."""
+    now = at or timezone.now()
+    errors: dict[str, list[str]] = {}
+    if reason not in PlacementRisk.Reason.values:
+        errors["reason"] = [_("Kies een reden uit de lijst.")]
+    elif reason == PlacementRisk.Reason.OTHER and not note.strip():
+        errors["note"] = [_("Een toelichting is verplicht bij de reden 'anders'.")]
+    placement = _lock_live_placement(placement=placement, by=by)
+    if errors:
+        raise ValidationFailed(errors)
+    if placement.status != Placement.Status.ACTIVE:
+        raise Conflict(_("Alleen een actieve plaatsing kan als in gevaar worden gemeld."))
+    if PlacementRisk.objects.filter(placement=placement, closed_at__isnull=True).exists():
+        raise Conflict(_("Deze plaatsing is al gemeld als in gevaar."))
+    try:
+        with transaction.atomic():
+            risk = PlacementRisk.objects.create(
+                placement=placement, flagged_by=by, flagged_at=now, reason=reason, note=note.strip()
+            )
+    except IntegrityError as exc:  # the index caught a flag the lock did not (belt and braces)
+        raise Conflict(_("Deze plaatsing is al gemeld als in gevaar.")) from exc
+    _audit_placement(by=by, action="placement.flag_risk", placement=placement, at=now)
+    # The request code and the reason's label only: nothing that names the youth.
+    notify(
+        recipients=_coordinators_of(placement.referral),
+        kind="placement.at_risk",
+        message=_("Verzoek %(code)s: de plaatsing is gemeld als in gevaar (%(reason)s).")
+        % {"code": placement.referral.code, "reason": PlacementRisk.Reason(reason).label},
+        link=reverse("placement:placement-detail", args=[placement.pk]),
+        dedupe_key=f"placement-risk:{risk.pk}",
+        at=now,
+    )
+    return risk
+
+
+def _risk_update_errors(*, support: list[str] | None, outcome: str | None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if support is not None and any(code not in PlacementRisk.Support.values for code in support):
+        errors["support"] = [_("Kies de ondersteuning uit de lijst.")]
+    if outcome and outcome not in PlacementRisk.Outcome.values:
+        errors["outcome"] = [_("Kies een uitkomst uit de lijst.")]
+    elif outcome == PlacementRisk.Outcome.REPLACEMENT:
+        # A re-placement is the end of the placement with reason re-placement: that opens
+        # the linked follow-up request and closes the risk with it.
+        errors["outcome"] = [
+            _("Een doorplaatsing legt u vast door de plaatsing te beëindigen met die reden.")
+        ]
+    return errors
+
+
+@transaction.atomic
+def placement_risk_update(
+    *,
+    placement: Placement,
+    by: User,
+    support: list[str] | None = None,
+    support_note: str | None = None,
+    outcome: str | None = None,
+    at: datetime | None = None,
+) -> PlacementRisk:
+    """The coordinator records the support deployed for the open risk and, with the outcome
+    `prevented`, closes it. None leaves a value as it is."""
+    now = at or timezone.now()
+    if by.role != Role.COORDINATOR:
+        raise NotFound
+    errors = _risk_update_errors(support=support, outcome=outcome)
+    placement = _lock_live_placement(placement=placement, by=by)
+    if errors:
+        raise ValidationFailed(errors)
+    risk = (
+        PlacementRisk.objects.select_for_update()
+        .filter(placement=placement, closed_at__isnull=True)
+        .first()
+    )
+    if risk is None:
+        raise Conflict(_("Deze plaatsing heeft geen open melding van gevaar."))
+    fields: list[str] = []
+    if support is not None:
+        risk.support = list(dict.fromkeys(support))
+        fields.append("support")
+    if support_note is not None:
+        risk.support_note = support_note.strip()[:2000]
+        fields.append("support_note")
+    if outcome:
+        risk.outcome = outcome
+        risk.closed_at = now
+        risk.closed_by = by
+        fields += ["outcome", "closed_at", "closed_by"]
+    if fields:
+        risk.save(update_fields=fields)
+    _audit_placement(by=by, action="placement.risk_update", placement=placement, at=now)
+    return risk
+
+
+_UNSET: object = object()
+
+
+@transaction.atomic
+def placement_update_plans(
+    *,
+    placement: Placement,
+    by: User,
+    planned_end: date | object | None = _UNSET,
+    adult_plan_on: date | object | None = _UNSET,
+    at: datetime | None = None,
+) -> Placement:
+    """The coordinator or the provider sets the planned end (the basis of the expected
+    vacancies) and whether an 18+ plan is there. Each planned end is recorded as a forecast,
+    so that the forecasts can be checked afterwards."""
+    now = at or timezone.now()
+    placement = _lock_live_placement(placement=placement, by=by)
+    errors: dict[str, list[str]] = {}
+    if isinstance(planned_end, date) and planned_end < placement.start_date:
+        errors["planned_end"] = [_("De verwachte einddatum ligt vóór de startdatum.")]
+    if isinstance(adult_plan_on, date) and adult_plan_on > timezone.localdate(now):
+        errors["adult_plan_on"] = [_("De datum van het 18+-plan kan niet in de toekomst liggen.")]
+    if errors:
+        raise ValidationFailed(errors)
+    if placement.status not in (Placement.Status.PLANNED, Placement.Status.ACTIVE):
+        raise Conflict(_("Alleen een lopende plaatsing kan worden gewijzigd."))
+    fields: list[str] = []
+    if adult_plan_on is not _UNSET:
+        placement.adult_plan_on = adult_plan_on  # type: ignore[assignment]
+        fields.append("adult_plan_on")
+    if planned_end is not _UNSET and planned_end != placement.planned_end:
+        placement.planned_end = planned_end  # type: ignore[assignment]
+        fields.append("planned_end")
+        VacancyForecast.objects.filter(placement=placement, superseded_at__isnull=True).update(
+            superseded_at=now
+        )
+        if isinstance(planned_end, date):
+            VacancyForecast.objects.create(
+                placement=placement,
+                location_id=placement.location_id,
+                expected_on=planned_end,
+                made_at=now,
+            )
+    if fields:
+        placement.save(update_fields=fields)
+        _audit_placement(by=by, action="placement.update_plans", placement=placement, at=now)
+    return placement
+
+
+def adult_plan_alert_cutoff(today: date) -> date:
+    """Born on or before this day: 17½ or older on `today` (17 years and 6 months back;
+    the 31st of a shorter month becomes its last day)."""
+    import calendar
+
+    months = today.year * 12 + today.month - 1 - (17 * 12 + 6)
+    year, month = divmod(months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(today.day, last))
+
+
+def placements_alert_missing_adult_plan(*, at: datetime | None = None) -> int:
+    """Daily job: tell the coordinators once per placement when the youth in an active
+    placement is 17½ without an 18+ plan. Idempotent: `adult_plan_alerted_at` marks it."""
+    now = at or timezone.now()
+    cutoff = adult_plan_alert_cutoff(timezone.localdate(now))
+    due = Placement.objects.filter(
+        status=Placement.Status.ACTIVE,
+        adult_plan_on__isnull=True,
+        adult_plan_alerted_at__isnull=True,
+        referral__youth__birth_date__lte=cutoff,
+    ).values_list("pk", flat=True)
+    alerted = 0
+    for placement_id in list(due.order_by("pk")):
+        with transaction.atomic():
+            placement = (
+                Placement.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("referral")
+                .filter(pk=placement_id, adult_plan_alerted_at__isnull=True)
+                .first()
+            )
+            if placement is None:
+                continue
+            placement.adult_plan_alerted_at = now
+            placement.save(update_fields=["adult_plan_alerted_at"])
+            notify(
+                recipients=_coordinators_of(placement.referral),
+                kind="placement.no_adult_plan",
+                message=_("Verzoek %(code)s: de jongere is 17½ jaar en er is nog geen 18+-plan.")
+                % {"code": placement.referral.code},
+                link=reverse("placement:placement-detail", args=[placement.pk]),
+                dedupe_key=f"no-adult-plan:{placement.pk}",
+                at=now,
+            )
+            alerted += 1
+    return alerted
+
+
+def expected_vacancies_watch(*, today: date | None = None) -> int:
+    """Part of the hourly sweep: a waiting request that a full location fits (only its free
+    place is missing) is announced to the coordinators once per request and location when
+    that location expects a vacancy within the forecast horizon."""
+    from placement.selectors import expected_vacancy_dates, full_fitting_location_ids
+
+    day = today or timezone.localdate()
+    notified = 0
+    waiting = Referral.objects.filter(status=Referral.Status.WAITING).order_by(
+        "status_changed_at", "id"
+    )
+    for referral in waiting:
+        full = full_fitting_location_ids(referral=referral)
+        if not full:
+            continue
+        expected = expected_vacancy_dates(location_ids=full, today=day)
+        names = dict(Location.objects.filter(pk__in=expected).values_list("pk", "name"))
+        for location_id, on in sorted(expected.items(), key=lambda item: (item[1], item[0])):
+            weeks = max(1, -(-(on - day).days // 7))
+            created = notify(
+                recipients=_coordinators_of(referral),
+                kind="waiting.expected_vacancy",
+                message=_("Verzoek %(code)s: verwacht vrij over %(weeks)d weken bij %(location)s.")
+                % {"code": referral.code, "weeks": weeks, "location": names[location_id]},
+                link=reverse("placement:referral-matching", args=[referral.pk]),
+                dedupe_key=f"expected-vacancy:{referral.pk}:{location_id}",
+            )
+            notified += len(created)
+    return notified
+
+
+# --- care outside coordination (issue 21) -------------------------------------------------
+
+OUTSIDE_FIELDS = (
+    "provider",
+    "provider_name",
+    "contracted",
+    "arrangement",
+    "cost_per_day",
+    "start_date",
+    "reason",
+    "reason_note",
+)
+MAX_COST_PER_DAY = Decimal("99999.99")
+
+
+def _outside_text(value: object, *, limit: int, path: str, errors: dict[str, list[str]]) -> str:
+    text = str(value or "").strip()
+    problems = control_characters_errors(text)
+    if problems:
+        errors[path] = problems
+    elif len(text) > limit:
+        errors[path] = [_("Maximaal %(limit)d tekens.") % {"limit": limit}]
+    return text
+
+
+def outside_placement_values(
+    *, data: Mapping[str, Any], referral: Referral, current: OutsidePlacement | None = None
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The checked values of care outside coordination (`data`: the fields above, missing
+    ones taken from `current`), and the errors by field name; nothing is written here."""
+    errors: dict[str, list[str]] = {}
+    base: dict[str, Any] = (
+        {
+            name: getattr(current, name if name != "provider" else "provider_id")
+            for name in OUTSIDE_FIELDS
+        }
+        if current is not None
+        else {}
+    )
+    merged = {**base, **{k: v for k, v in data.items() if k in OUTSIDE_FIELDS}}
+    values: dict[str, Any] = {}
+
+    provider_id = merged.get("provider")
+    provider_id = getattr(provider_id, "pk", provider_id) or None
+    name = _outside_text(
+        merged.get("provider_name"), limit=200, path="provider_name", errors=errors
+    )
+    provider = None
+    if provider_id is not None:
+        provider = Organisation.objects.filter(
+            pk=provider_id if str(provider_id).isdigit() else -1,
+            kind=Organisation.Kind.PROVIDER,
+        ).first()
+        if provider is None:
+            errors["provider"] = [_("Kies een aanbieder uit het register.")]
+    if provider_id is not None and name:
+        errors["provider_name"] = [
+            _("Kies een aanbieder uit het register óf vul een naam in, niet allebei.")
+        ]
+    elif provider_id is None and not name and "provider_name" not in errors:
+        errors["provider"] = [
+            _(
+                "Kies een aanbieder uit het register, of vul de naam in van een aanbieder "
+                "buiten het contract."
+            )
+        ]
+    values["provider"] = provider
+    values["provider_name"] = "" if provider_id is not None else name
+
+    contracted = merged.get("contracted")
+    if contracted is None or ("contracted" not in data and "provider" in data):
+        # From the register: contracted unless said otherwise; by name: outside the contract.
+        contracted = provider_id is not None
+    if contracted and provider_id is None and name:
+        errors["contracted"] = [
+            _("Een aanbieder buiten het register is niet gecontracteerd; kies hem in het register.")
+        ]
+    values["contracted"] = bool(contracted)
+
+    arrangement = str(merged.get("arrangement") or "")
+    if arrangement not in OutsideArrangement.values:
+        errors["arrangement"] = [_("Kies het arrangement: regulier, maatwerk of één-op-één.")]
+    values["arrangement"] = arrangement
+
+    cost = merged.get("cost_per_day")
+    if cost in (None, ""):
+        cost = None
+        if arrangement in OUTSIDE_COST_REQUIRED:
+            errors["cost_per_day"] = [
+                _("Vul de kosten per dag in; bij maatwerk en één-op-één zijn die verplicht.")
+            ]
+    else:
+        try:
+            cost = Decimal(str(cost).replace(",", ".")).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            errors["cost_per_day"] = [_("Vul een bedrag in euro's in, bijvoorbeeld 450,00.")]
+            cost = None
+        else:
+            if not cost.is_finite() or cost < 0 or cost > MAX_COST_PER_DAY:
+                errors["cost_per_day"] = [_("Vul een bedrag van 0 tot 99.999,99 euro in.")]
+    values["cost_per_day"] = cost
+
+    start = merged.get("start_date")
+    if isinstance(start, str):
+        try:
+            start = date.fromisoformat(start)
+        except ValueError:
+            start = None
+    if not isinstance(start, date):
+        errors["start_date"] = [_("Vul de startdatum in.")]
+    elif start > timezone.localdate() + timedelta(days=365):
+        errors["start_date"] = [_("De startdatum ligt meer dan een jaar in de toekomst.")]
+    values["start_date"] = start
+
+    reason = str(merged.get("reason") or "")
+    if reason not in OutsideReason.values:
+        errors["reason"] = [_("Kies de reden uit de lijst.")]
+    values["reason"] = reason
+    note = _outside_text(merged.get("reason_note"), limit=500, path="reason_note", errors=errors)
+    if reason == OutsideReason.OTHER and not note and "reason_note" not in errors:
+        errors["reason_note"] = [_("Licht de reden 'anders' toe.")]
+    values["reason_note"] = note
+
+    # The unmet-need report shows the region these figures: no name, BSN, birth date or
+    # postcode of the youth in their texts.
+    texts = {
+        k: values[k] for k in ("provider_name", "reason_note") if values[k] and k not in errors
+    }
+    if texts:
+        youth = YouthIdentity.objects.get(pk=referral.youth_id)
+        for path, messages in find_identifiers(
+            texts=texts, youth=identifying_facts(youth=youth)
+        ).items():
+            errors.setdefault(path, []).extend(messages)
+    return values, errors
+
+
+def outside_placement_write(
+    *, referral: Referral, by: User, values: Mapping[str, Any], at: datetime | None = None
+) -> OutsidePlacement:
+    """Write checked values (`outside_placement_values`) for a referral the caller has locked
+    and checked; the referral's close service and the edit below call it."""
+    now = at or timezone.now()
+    outside, created = OutsidePlacement.objects.update_or_create(
+        referral=referral,
+        defaults={**values, "updated_at": now},
+        create_defaults={**values, "recorded_by": by, "recorded_at": now, "updated_at": now},
+    )
+    audit_record(
+        user=by,
+        action="referral.outside_placement" if created else "referral.outside_placement_update",
+        referral_id=referral.pk,
+        object_type="outside_placement",
+        object_id=outside.pk,
+        at=now,
+    )
+    return outside
+
+
+def outside_placement_update(
+    *, referral: Referral, by: User, data: Mapping[str, Any], at: datetime | None = None
+) -> OutsidePlacement:
+    """The coordinator corrects the care outside coordination of a referral closed that way."""
+    try:
+        with transaction.atomic():
+            referral = _ensure_coordinator_scope(referral=referral, by=by)
+            current = OutsidePlacement.objects.select_for_update().filter(referral=referral).first()
+            if (
+                referral.close_outcome != Referral.CloseOutcome.PLACED_OUTSIDE_COORDINATION
+                or current is None
+            ):
+                raise Conflict(
+                    _(
+                        "Alleen een verzoek afgesloten als 'geplaatst buiten het coördinatiepunt "
+                        "om' heeft zorg buiten de coördinatie."
+                    )
+                )
+            values, errors = outside_placement_values(data=data, referral=referral, current=current)
+            if errors:
+                raise ValidationFailed(errors)
+            return outside_placement_write(referral=referral, by=by, values=values, at=at)
+    except NotFound:
+        audit_record(
+            user=by,
+            action="referral.outside_placement_update",
+            referral_id=referral.pk,
+            allowed=False,
+        )
+        raise
+
+
+# --- The handover (issue 20, point 7) ---------------------------------------------------------
+
+
+def _intake_errors(
+    *, offer: Offer, intake_date: date | None, note: str, today: date
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    _first, last = placement_start_bounds(offer=offer)
+    if intake_date is None:
+        errors["intake_date"] = [_("Vul een intakedatum in.")]
+    elif intake_date < today:
+        errors["intake_date"] = [_("De intakedatum ligt in het verleden.")]
+    elif intake_date > last:
+        errors["intake_date"] = [
+            _("De intakedatum ligt te ver vooruit (uiterlijk %(day)s).") % {"day": dates.day(last)}
+        ]
+    if len(note) > 1000:
+        errors["note"] = [_("De toelichting is langer dan 1000 tekens.")]
+    elif control_errors := control_characters_errors(note, multiline=True):
+        errors["note"] = control_errors
+    return errors
+
+
+@transaction.atomic
+def offer_propose_intake(
+    *,
+    offer: Offer,
+    by: User,
+    intake_date: date | None,
+    note: str = "",
+    at: datetime | None = None,
+) -> Offer:
+    """The provider proposes an intake date after acceptance; coordinator and referrer are
+    told. A later proposal replaces the earlier one."""
+    offer = _ensure_provider_scope(offer=offer, by=by)
+    now = at or timezone.now()
+    note = note.strip()
+    if offer.status != Offer.Status.ACCEPTED:
+        raise ValidationFailed(
+            {"intake_date": [_("Een intakedatum kan pas worden voorgesteld na acceptatie.")]}
+        )
+    errors = _intake_errors(
+        offer=offer, intake_date=intake_date, note=note, today=timezone.localdate(now)
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    offer.intake_proposed_on = intake_date
+    offer.intake_proposed_by = by
+    offer.intake_proposed_at = now
+    offer.intake_note = note
+    offer.save(
+        update_fields=[
+            "intake_proposed_on",
+            "intake_proposed_by",
+            "intake_proposed_at",
+            "intake_note",
+        ]
+    )
+    _audit_offer(by=by, action="offer.propose_intake", offer=offer, at=now)
+    referral = offer.referral
+    notify(
+        recipients=[*_coordinators_of(referral), referral.referrer],
+        kind="offer.intake_proposed",
+        message=_("Verzoek %(code)s: %(location)s stelt een intakedatum voor: %(day)s.")
+        % {"code": referral.code, "location": offer.location.name, "day": dates.day(intake_date)},
+        link=reverse("referrals:detail", args=[referral.pk]) + "#gesprek",
+        dedupe_key=f"offer-intake:{offer.pk}:{now:%Y%m%d%H%M%S%f}",
+        at=now,
+    )
+    return offer

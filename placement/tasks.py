@@ -34,3 +34,9 @@ def watch_waiting_list(location_id: int) -> int:
 @tracked_job("waiting_list.sweep")
 def watch_waiting_lists() -> int:
     return services.waiting_lists_watch()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@tracked_job("placements.alert_missing_adult_plan")
+def alert_missing_adult_plans() -> int:
+    return services.placements_alert_missing_adult_plan()

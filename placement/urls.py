@@ -21,8 +21,24 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="offer-cancel-acceptance",
     ),
     path("voorstellen/<int:offer_id>/plaatsen/", views.placement_record, name="placement-record"),
+    path(
+        "voorstellen/<int:offer_id>/intake/",
+        views.offer_propose_intake,
+        name="offer-propose-intake",
+    ),
     path("plaatsingen/", views.placement_list, name="placement-list"),
     path("plaatsingen/<int:placement_id>/", views.placement_detail, name="placement-detail"),
+    path("plaatsingen/<int:placement_id>/plannen/", views.placement_plans, name="placement-plans"),
+    path(
+        "plaatsingen/<int:placement_id>/gevaar/",
+        views.placement_flag_risk,
+        name="placement-flag-risk",
+    ),
+    path(
+        "plaatsingen/<int:placement_id>/gevaar/ondersteuning/",
+        views.placement_risk_update,
+        name="placement-risk-update",
+    ),
     path(
         "plaatsingen/<int:placement_id>/annuleren/",
         views.placement_cancel,

@@ -2,42 +2,64 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
 from accounts.permissions import role_required
 from capacity.models import Location
 from config import dates
+from config.codes import CareForm, LegalStatus
 from config.errors import Conflict, ValidationFailed
 from config.sorting import sort_from
 from placement import services
-from placement.forms import EndForm, PlaceForm, ReasonForm, RefuseForm, SendOfferForm, WaitForm
+from placement.filters import BoardFilters, PlacementListFilters, WaitingListFilters
+from placement.forms import (
+    EndForm,
+    IntakeForm,
+    PlaceForm,
+    PlansForm,
+    ReasonForm,
+    RefuseForm,
+    RiskFlagForm,
+    RiskUpdateForm,
+    SendOfferForm,
+    WaitForm,
+)
 from placement.models import Offer, Placement
 from placement.selectors import (
+    BoardRow,
     accepted_youth_identity_for,
+    board_cards,
     candidates_for_referral,
+    expected_vacancies_for_referral,
     identity_access_ends_on,
     offer_for_user,
     offers_for_user,
     placement_for_user,
+    placement_open_risk,
+    placement_risks,
     placements_for_user,
+    turning_18_within,
 )
-from placement.templatetags.placement import whole_days_since
-from referrals.models import Referral
-from referrals.selectors import board_rows, referral_for_user, referrals_for_user
+from referrals.filters import filtered_rows
+from referrals.models import Referral, age_on
+from referrals.selectors import referral_for_user, referrals_for_user
 
 # `?sort=` columns of the provider's inbox and of the placements list.
 INBOX_COLUMNS = {
@@ -105,6 +127,8 @@ def _matching_context(request: HttpRequest, referral: Referral, **extra: Any) ->
         "wait_form": extra.pop("wait_form", WaitForm()),
         "withdraw_form": extra.pop("withdraw_form", ReasonForm()),
         "send_errors": extra.pop("send_errors", None),
+        # full fitting locations that expect a place soon (issue 22.5)
+        "expected_vacancies": expected_vacancies_for_referral(referral=referral),
         **extra,
     }
 
@@ -356,6 +380,10 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
             "refuse_form": refuse_form,
             "placement": placement,
             "now": timezone.now(),
+            # The handover (issue 20): the referrer's contact and the intake date form.
+            "intake_form": IntakeForm(
+                initial={"intake_date": offer.intake_proposed_on, "note": offer.intake_note}
+            ),
         },
         status=status,
     )
@@ -394,26 +422,27 @@ def placement_record(request: HttpRequest, offer_id: int) -> HttpResponse:
 @login_required
 @role_required(Role.COORDINATOR, Role.PROVIDER)
 def placement_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
     placements = (
-        placements_for_user(user=_user(request))
+        placements_for_user(user=user)
         .select_related("next_referral")
         .only(*PLACEMENT_LIST_FIELDS)  # not the referrals' long texts, 25 times
     )
-    show = request.GET.get("status", "")
-    if show in Placement.Status.values:
-        placements = placements.filter(status=show)
+    filters = PlacementListFilters(request.GET, user=user, queryset=placements)
+    rows, status = filtered_rows(filters)
     sort = sort_from(request, PLACEMENT_COLUMNS, default="-start")
-    page = Paginator(placements.order_by(*sort.order_by), 25).get_page(request.GET.get("page"))
+    page = Paginator(rows.order_by(*sort.order_by), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "placement/placements.html",
         {
             "page": page,
-            "show": show,
             "sort": sort.key,
-            "statuses": Placement.Status.choices,
-            "query": urlencode({"status": show, "sort": sort.key}),
+            "filters": filters,
+            "filtered": filters.active,
+            "query": urlencode([("sort", sort.key), *filters.query_items()]),
         },
+        status=status,
     )
 
 
@@ -444,16 +473,112 @@ def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("De plaatsing is beëindigd; de plek is vrijgegeven."))
             return redirect("placement:placement-detail", placement_id=placement.pk)
+    return _placement_page(request, placement, form=form)
+
+
+def _placement_page(request: HttpRequest, placement: Placement, **forms: Form) -> HttpResponse:
+    """The placement page; a form that failed (400) is passed in, the others start empty."""
+    user = _user(request)
     identity = None
     # A cancelled placement cancelled its offer's acceptance too: no more identity.
     if user.role == Role.PROVIDER and placement.offer.status == Offer.Status.ACCEPTED:
         identity = accepted_youth_identity_for(offer=placement.offer, user=user)
+    open_risk = placement_open_risk(placement=placement)
+    context = {
+        "placement": placement,
+        "form": forms.get("form") or EndForm(initial={"end_date": timezone.localdate()}),
+        "identity": identity,
+        "open_risk": open_risk,
+        "risks": placement_risks(placement=placement),
+        "plans_form": forms.get("plans_form")
+        or PlansForm(
+            initial={"planned_end": placement.planned_end, "adult_plan_on": placement.adult_plan_on}
+        ),
+        "risk_form": forms.get("risk_form") or RiskFlagForm(),
+        "risk_update_form": forms.get("risk_update_form")
+        or RiskUpdateForm(
+            initial={
+                "support": open_risk.support if open_risk else [],
+                "support_note": open_risk.support_note if open_risk else "",
+            }
+        ),
+    }
     status = 400 if request.method == "POST" else 200
-    return render(
+    return render(request, "placement/placement_detail.html", context, status=status)
+
+
+def _placement_action(
+    request: HttpRequest,
+    placement_id: int,
+    form_class: type[Form],
+    form_name: str,
+    act: Callable[[Placement, User, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """POST of one form on the placement page: on success back to the page with a message,
+    on bad input the page again with the form's errors (400)."""
+    user = _user(request)
+    placement = placement_for_user(user=user, pk=placement_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(placement, user, form.cleaned_data)
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("placement:placement-detail", placement_id=placement.pk)
+        else:
+            messages.success(request, done)
+            return redirect("placement:placement-detail", placement_id=placement.pk)
+    return _placement_page(request, placement, **{form_name: form})
+
+
+@require_POST
+@login_required
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def placement_plans(request: HttpRequest, placement_id: int) -> HttpResponse:
+    return _placement_action(
         request,
-        "placement/placement_detail.html",
-        {"placement": placement, "form": form, "identity": identity},
-        status=status,
+        placement_id,
+        PlansForm,
+        "plans_form",
+        lambda placement, user, data: services.placement_update_plans(
+            placement=placement, by=user, **data
+        ),
+        _("De verwachte einddatum en het 18+-plan zijn opgeslagen."),
+    )
+
+
+@require_POST
+@login_required
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def placement_flag_risk(request: HttpRequest, placement_id: int) -> HttpResponse:
+    return _placement_action(
+        request,
+        placement_id,
+        RiskFlagForm,
+        "risk_form",
+        lambda placement, user, data: services.placement_flag_risk(
+            placement=placement, by=user, **data
+        ),
+        _("De plaatsing is gemeld als in gevaar; de coördinator is op de hoogte gebracht."),
+    )
+
+
+@require_POST
+@login_required
+@role_required(Role.COORDINATOR)
+def placement_risk_update(request: HttpRequest, placement_id: int) -> HttpResponse:
+    return _placement_action(
+        request,
+        placement_id,
+        RiskUpdateForm,
+        "risk_update_form",
+        lambda placement, user, data: services.placement_risk_update(
+            placement=placement, by=user, **data
+        ),
+        _("De ondersteuning is opgeslagen."),
     )
 
 
@@ -496,13 +621,16 @@ def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
 @login_required
 @role_required(Role.COORDINATOR)
 def waiting_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
     waiting = (
-        referrals_for_user(user=_user(request))
+        referrals_for_user(user=user)
         .filter(status=Referral.Status.WAITING)
         .select_related("current_analysis", "youth__municipality")
     )
+    filters = WaitingListFilters(request.GET, user=user, queryset=waiting)
+    rows, status = filtered_rows(filters)
     sort = sort_from(request, WAITING_COLUMNS, default="-waited")
-    page = Paginator(waiting.order_by(*sort.order_by), 25).get_page(request.GET.get("page"))
+    page = Paginator(rows.order_by(*sort.order_by), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "placement/waiting_list.html",
@@ -510,8 +638,11 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "sort": sort.key,
             "now": timezone.now(),
-            "query": urlencode({"sort": sort.key}),
+            "filters": filters,
+            "filtered": filters.active,
+            "query": urlencode([("sort", sort.key), *filters.query_items()]),
         },
+        status=status,
     )
 
 
@@ -536,6 +667,9 @@ class BoardCard:
     code: str
     href: str
     days: str  # "3 dagen" in status
+    facts: str = ""  # "15 jaar · gezinshuis · OTS"
+    deadline: str = ""  # the open offer's: "reageren vóór 12 dec. 17:00 (nog 2 dagen)"
+    flags: tuple[str, ...] = ()  # "18+", "experttafel", "moeilijk plaatsbaar", "VA volgt"
 
 
 def _link_for_id(name: str) -> Callable[[int], str]:
@@ -550,37 +684,183 @@ def _link_for_id(name: str) -> Callable[[int], str]:
 @login_required
 @role_required(Role.COORDINATOR)
 def board(request: HttpRequest) -> HttpResponse:
-    """Every open referral by status, with days in status: the oldest cards of each column and
-    each column's count in one query (`board_rows`), whatever the numbers.
+    """Every open referral by status, with what a coordinator decides on: the oldest cards of
+    each column, each column's count and each card's facts in one query (`board_cards`),
+    whatever the numbers. The filters (`BoardFilters`) narrow the columns and the scope.
     The cards are read as the values they show and composed here: a Referral instance per
     card and a translated, reversed link per card in the template were most of the page."""
-    rows = board_rows(
-        user=_user(request), statuses=BOARD_STATUSES, per_column=BOARD_CARDS_PER_COLUMN
-    )
-    detail = _link_for_id("referrals:detail")
-    matching = _link_for_id("placement:referral-matching")
-    before_matching = {Referral.Status.SUBMITTED, Referral.Status.NEEDS_INFO}
-    columns: dict[str, list[BoardCard]] = {status: [] for status in BOARD_STATUSES}
-    counts: dict[str, int] = {}
-    days_text: dict[int, str] = {}  # "3 dagen", translated once per number of days
-    for pk, code, status, changed_at, in_column in rows:
-        days = whole_days_since(changed_at)
-        if days not in days_text:
-            days_text[days] = ngettext("%(days)d dag", "%(days)d dagen", days) % {"days": days}
-        columns[status].append(
-            BoardCard(
-                code=code,
-                href=(detail if status in before_matching else matching)(pk),
-                days=days_text[days],
-            )
+    user = _user(request)
+    filters = BoardFilters(request.GET, user=user, queryset=referrals_for_user(user=user))
+    statuses, rows, status = list(BOARD_STATUSES), [], 200
+    if filters.is_valid():
+        chosen = filters.form.cleaned_data.get("status")
+        if chosen:
+            statuses = [s for s in BOARD_STATUSES if s == chosen]
+        rows = board_cards(
+            user=user,
+            statuses=statuses,
+            per_column=BOARD_CARDS_PER_COLUMN,
+            region=filters.form.cleaned_data.get("region"),
+            filtered=filters.qs if filters.narrowing else None,
         )
-        counts[status] = in_column
+    else:
+        status = 400
+    columns: dict[str, list[BoardCard]] = {s: [] for s in statuses}
+    counts: dict[str, int] = {}
+    compose = _BoardCardComposer()
+    for row in rows:
+        columns[row.status].append(compose(row))
+        counts[row.status] = row.in_column
     return render(
         request,
         "placement/board.html",
         {
+            "filter_bar": _board_filter_bar(request, filters),
             "columns": [
-                (Referral.Status(s).label, s, columns[s], counts.get(s, 0)) for s in BOARD_STATUSES
-            ]
+                (Referral.Status(s).label, s, columns[s], counts.get(s, 0)) for s in statuses
+            ],
+            "filters": filters,
+            "filtered": filters.active,
+            "hard_to_place": {
+                "refusals": settings.HARD_TO_PLACE_REFUSALS,
+                "days": settings.HARD_TO_PLACE_DAYS,
+            },
         },
+        status=status,
     )
+
+
+# The board's filter bar as rendered without any filter, per language and set of regions: the
+# six fields through the shared field partial cost about as much as the rest of the page, and
+# the unfiltered board is the one opened all day. Small: one entry per coordination point.
+_UNFILTERED_BAR: dict[tuple[str, tuple[tuple[int, str], ...]], str] = {}
+
+
+def _board_filter_bar(request: HttpRequest, filters: BoardFilters) -> str:
+    def rendered() -> str:
+        return render_to_string(
+            "partials/filter_bar.html", {"filters": filters, "filtered": filters.active}
+        )
+
+    if any(name in request.GET for name in filters.filters) or not filters.is_valid():
+        return rendered()
+    regions = filters.filters["region"].queryset if "region" in filters.filters else None
+    key = (get_language(), tuple(regions.values_list("pk", "name")) if regions is not None else ())
+    if key not in _UNFILTERED_BAR:
+        if len(_UNFILTERED_BAR) > 256:
+            _UNFILTERED_BAR.clear()
+        _UNFILTERED_BAR[key] = rendered()
+    return _UNFILTERED_BAR[key]
+
+
+class _BoardCardComposer:
+    """Turns board rows into cards; every text that many cards share (days, care form, legal
+    frame, flags) is translated once per page, not once per card."""
+
+    def __init__(self) -> None:
+        self.today = timezone.localdate()
+        # Local calendar days from one time zone read once: timezone.localdate() per card
+        # looked the zone up each time (two per card, most of the composing).
+        self.zone = timezone.get_current_timezone()
+        self.age_text: dict[int, str] = {}
+        self.detail = _link_for_id("referrals:detail")
+        self.matching = _link_for_id("placement:referral-matching")
+        self.before_matching = {Referral.Status.SUBMITTED, Referral.Status.NEEDS_INFO}
+        self.days_text: dict[int, str] = {}
+        self.care_forms = {k: str(v) for k, v in CareForm.choices}
+        self.legal = {k: str(v) for k, v in LegalStatus.choices}
+        self.flag = {
+            "turning_18": _("wordt 18"),
+            "adult": _("18+"),
+            "expert": _("experttafel"),
+            "hard": _("moeilijk plaatsbaar"),
+            "va": _("VA volgt"),
+        }
+        self.window = settings.TURNING_18_WINDOW_DAYS
+        self.hard_refusals = settings.HARD_TO_PLACE_REFUSALS
+        self.hard_days = settings.HARD_TO_PLACE_DAYS
+
+    def day_of(self, moment: datetime) -> date:
+        """The local calendar day of a moment (as `whole_days_since` counts)."""
+        return moment.astimezone(self.zone).date()
+
+    def days(self, count: int) -> str:
+        if count not in self.days_text:
+            self.days_text[count] = ngettext("%(days)d dag", "%(days)d dagen", count) % {
+                "days": count
+            }
+        return self.days_text[count]
+
+    def __call__(self, row: BoardRow) -> BoardCard:
+        start = row.requested_start or self.today
+        facts: list[str] = []
+        flags: list[str] = []
+        if row.birth_date is not None:
+            age = age_on(row.birth_date, start)
+            if age not in self.age_text:
+                self.age_text[age] = ngettext("%(age)d jaar", "%(age)d jaar", age) % {"age": age}
+            facts.append(self.age_text[age])
+            if age >= 18:
+                flags.append(self.flag["adult"])
+            elif turning_18_within(birth_date=row.birth_date, start=start, days=self.window):
+                flags.append(self.flag["turning_18"])
+        if row.first_care_form:
+            facts.append(self.care_forms.get(row.first_care_form, row.first_care_form))
+        if row.legal_status:
+            facts.append(self.legal.get(row.legal_status, row.legal_status))
+        if row.expert_table:
+            flags.append(self.flag["expert"])
+        waited = (self.today - self.day_of(row.submitted_at)).days if row.submitted_at else 0
+        if row.refusals >= self.hard_refusals or waited >= self.hard_days:
+            flags.append(self.flag["hard"])
+        if row.documents_due_on is not None:
+            flags.append(self.flag["va"])
+        deadline = ""
+        if row.offer_deadline is not None:
+            deadline = _("reageren vóór %(moment)s (%(left)s)") % {
+                "moment": dates.day_short(row.offer_deadline)
+                + " "
+                + dates.clock(row.offer_deadline),
+                "left": dates.time_left(row.offer_deadline),
+            }
+        href = self.detail if row.status in self.before_matching else self.matching
+        return BoardCard(
+            code=row.code,
+            href=href(row.pk),
+            days=self.days((self.today - self.day_of(row.status_changed_at)).days),
+            facts=" · ".join(facts),
+            deadline=deadline,
+            flags=tuple(flags),
+        )
+
+
+# --- the handover (issue 20, point 7) ---------------------------------------------------------
+
+
+@require_POST
+@login_required
+@role_required(Role.PROVIDER)
+def offer_propose_intake(request: HttpRequest, offer_id: int) -> HttpResponse:
+    """The provider proposes an intake date on an accepted offer (before acceptance: 404)."""
+    user = _user(request)
+    offer = offer_for_user(user=user, pk=offer_id)
+    if offer.status != Offer.Status.ACCEPTED:
+        raise Http404
+    form = IntakeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.offer_propose_intake(
+                offer=offer,
+                by=user,
+                intake_date=form.cleaned_data["intake_date"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Uw voorstel voor de intakedatum is verstuurd."))
+            return redirect("placement:offer-detail", offer_id=offer.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    return redirect("placement:offer-detail", offer_id=offer.pk)

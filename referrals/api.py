@@ -13,9 +13,35 @@ from rest_framework.views import APIView
 
 from accounts.models import Role, User
 from accounts.permissions import has_role
+from accounts.services import audit_record
 from config.api import Pagination
-from config.codes import CareForm, Expertise, Gender, Intensity, LegalStatus, RiskFlag
+from config.codes import (
+    CareForm,
+    ExpertDiscipline,
+    Expertise,
+    ExpertTableOutcome,
+    Gender,
+    Intensity,
+    LegalStatus,
+    OutsideArrangement,
+    OutsideReason,
+    PreviousSituation,
+    RequestKind,
+    RiskFlag,
+    Urgency,
+)
+from config.errors import NotFound
+from placement.models import OutsidePlacement
+from placement.services import outside_placement_update
 from referrals import services
+from referrals.dossier import (
+    dossier_out,
+    dossier_referral_for_user,
+    escalation_dossier,
+    expert_table_for_coordinator,
+    expert_table_out,
+    expert_tables_of,
+)
 from referrals.models import ExplanatoryAnalysis, Referral
 from referrals.selectors import referral_for_user, referrals_for_user, youth_identity_for
 
@@ -76,6 +102,22 @@ class ReferralIn(serializers.Serializer):
         choices=LegalStatus.choices, required=False, allow_blank=True
     )
     current_situation = _text()
+    # Issue 21: urgency, coded origin, the responsible municipality and the crisis facts.
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    previous_situation = serializers.ChoiceField(
+        choices=PreviousSituation.choices, required=False, allow_blank=True
+    )
+    request_kind = serializers.ChoiceField(choices=RequestKind.choices, required=False)
+    responsible_municipality = serializers.CharField(
+        required=False, allow_blank=True, max_length=6, help_text="CBS code, e.g. GM0307."
+    )
+    crisis_reason = _text()
+    crisis_location = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="A location of the register."
+    )
+    crisis_placed_where = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Another place, by name."
+    )
     previous_placements = serializers.IntegerField(required=False, min_value=0, max_value=100)
     school = SchoolIn(required=False)
     requested_start = serializers.DateField(required=False, allow_null=True)
@@ -105,6 +147,9 @@ class ReferralListOut(serializers.ModelSerializer[Referral]):
             "status_changed_at",
             "requested_start",
             "expert_table",
+            "urgency",
+            "documents_due_on",
+            "documents_completed_on",
         ]
 
 
@@ -153,6 +198,18 @@ def referral_out(referral: Referral, user: User) -> dict[str, Any]:
         "youth": _youth_out(referral, user),
         "legal_status": referral.legal_status,
         "current_situation": referral.current_situation,
+        "urgency": referral.urgency,
+        "previous_situation": referral.previous_situation,
+        "request_kind": referral.request_kind,
+        "responsible_municipality": (
+            referral.responsible_municipality.code if referral.responsible_municipality else ""
+        ),
+        "crisis_reason": referral.crisis_reason,
+        "crisis_location": referral.crisis_location_id,
+        "crisis_placed_where": referral.crisis_placed_where,
+        "documents_due_on": referral.documents_due_on,
+        "documents_completed_on": referral.documents_completed_on,
+        "documents_outstanding": referral.documents_outstanding,
         "previous_placements": referral.previous_placements,
         "school": {
             "name": referral.school_name,
@@ -275,8 +332,42 @@ class ReferralRequestInfo(APIView):
         return Response(_short(referral))
 
 
+class OutsidePlacementIn(serializers.Serializer):
+    """Care outside coordination (issue 21): the service checks what is required."""
+
+    provider = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    provider_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    contracted = serializers.BooleanField(required=False, allow_null=True, default=None)
+    arrangement = serializers.ChoiceField(
+        choices=OutsideArrangement.choices, required=False, allow_blank=True
+    )
+    cost_per_day = serializers.DecimalField(
+        max_digits=7, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    start_date = serializers.DateField(required=False, allow_null=True)
+    reason = serializers.ChoiceField(
+        choices=OutsideReason.choices, required=False, allow_blank=True
+    )
+    reason_note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class OutsidePlacementOut(serializers.Serializer):
+    provider = serializers.IntegerField(source="provider_id", allow_null=True)
+    provider_name = serializers.CharField(source="provider_label")
+    contracted = serializers.BooleanField()
+    arrangement = serializers.CharField()
+    cost_per_day = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    start_date = serializers.DateField()
+    reason = serializers.CharField()
+    reason_note = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
 class CloseIn(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Referral.CloseOutcome.choices)
+    # Required with outcome placed_outside_coordination (the service names each field).
+    outside_placement = OutsidePlacementIn(required=False)
 
 
 class ReferralClose(APIView):
@@ -288,7 +379,10 @@ class ReferralClose(APIView):
         serializer = CloseIn(data=request.data)
         serializer.is_valid(raise_exception=True)
         referral = services.referral_close(
-            referral=referral, by=_user(request), outcome=serializer.validated_data["outcome"]
+            referral=referral,
+            by=_user(request),
+            outcome=serializer.validated_data["outcome"],
+            outside_placement=serializer.validated_data.get("outside_placement"),
         )
         return Response(_short(referral))
 
@@ -340,3 +434,134 @@ class ReferralStartMatching(APIView):
         referral = referral_for_user(user=_user(request), pk=pk, action="referral.start_matching")
         referral = services.referral_start_matching(referral=referral, by=_user(request))
         return Response(_short(referral))
+
+
+# --- issue 21: the expert table, care outside coordination, the escalation dossier --------
+
+
+def _coordinator_only(*, user: User, pk: int, action: str) -> None:
+    """A write of the coordinator: anyone else gets 404 (audited) before the body is read."""
+    if user.role != Role.COORDINATOR:
+        audit_record(user=user, action=action, referral_id=pk, allowed=False)
+        raise NotFound
+
+
+class ExpertTableWriteIn(serializers.Serializer):
+    """Convene (POST) or update (PATCH) an expert table; the service checks what is required
+    and answers 400 naming the field."""
+
+    convened_on = serializers.DateField(required=False, allow_null=True)
+    disciplines = serializers.ListField(
+        child=serializers.ChoiceField(choices=ExpertDiscipline.choices),
+        required=False,
+        max_length=20,
+    )
+    question = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    advice = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    outcome = serializers.ChoiceField(
+        choices=ExpertTableOutcome.choices, required=False, allow_blank=True
+    )
+    outcome_note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    decided_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ExpertTableOut(serializers.Serializer):
+    """The coordinator sees every field; the referrer of the request only id, convened_on,
+    question, outcome and decided_on."""
+
+    id = serializers.IntegerField()
+    convened_on = serializers.DateField()
+    question = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=ExpertTableOutcome.choices, allow_null=True)
+    decided_on = serializers.DateField(allow_null=True)
+    disciplines = serializers.ListField(child=serializers.CharField(), required=False)
+    advice = serializers.CharField(required=False)
+    outcome_note = serializers.CharField(required=False)
+
+
+class ReferralExpertTables(APIView):
+    """GET /referrals/{id}/expert-tables/ (coordinator; the referrer sees date, question and
+    outcome); POST convenes one (coordinator)."""
+
+    permission_classes = [has_role(Role.COORDINATOR, Role.REFERRER)]
+
+    @extend_schema(responses={200: ExpertTableOut(many=True)})
+    def get(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        referral = referral_for_user(user=user, pk=pk, action="referral.expert_tables")
+        full = user.role == Role.COORDINATOR
+        return Response(
+            [expert_table_out(t, full=full) for t in expert_tables_of(referral=referral)]
+        )
+
+    @extend_schema(request=ExpertTableWriteIn, responses={201: ExpertTableOut})
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        _coordinator_only(user=user, pk=pk, action="referral.expert_table_convene")
+        referral = referral_for_user(user=user, pk=pk, action="referral.expert_table_convene")
+        serializer = ExpertTableWriteIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        table = services.expert_table_convene(
+            referral=referral, by=user, data=serializer.validated_data
+        )
+        return Response(expert_table_out(table, full=True), status=status.HTTP_201_CREATED)
+
+
+class ExpertTableDetail(APIView):
+    """PATCH /expert-tables/{id}/: the coordinator records the advice and the outcome."""
+
+    permission_classes = [has_role(Role.COORDINATOR)]
+
+    @extend_schema(request=ExpertTableWriteIn, responses={200: ExpertTableOut})
+    def patch(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        table = expert_table_for_coordinator(user=user, pk=pk)
+        serializer = ExpertTableWriteIn(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        table = services.expert_table_update(table=table, by=user, data=serializer.validated_data)
+        return Response(expert_table_out(table, full=True))
+
+
+class ReferralOutsidePlacement(APIView):
+    """GET/PATCH /referrals/{id}/outside-placement/: the care outside coordination of a
+    referral closed as placed_outside_coordination (the coordinator edits it)."""
+
+    permission_classes = [has_role(Role.COORDINATOR, Role.REFERRER)]
+
+    @extend_schema(responses={200: OutsidePlacementOut})
+    def get(self, request: Request, pk: int) -> Response:
+        referral = referral_for_user(user=_user(request), pk=pk, action="referral.read")
+        outside = (
+            OutsidePlacement.objects.filter(referral=referral).select_related("provider").first()
+        )
+        if outside is None:
+            raise NotFound
+        return Response(OutsidePlacementOut(outside).data)
+
+    @extend_schema(request=OutsidePlacementIn, responses={200: OutsidePlacementOut})
+    def patch(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        action = "referral.outside_placement_update"
+        _coordinator_only(user=user, pk=pk, action=action)
+        referral = referral_for_user(user=user, pk=pk, action=action)
+        serializer = OutsidePlacementIn(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        outside = outside_placement_update(
+            referral=referral, by=user, data=serializer.validated_data
+        )
+        return Response(OutsidePlacementOut(outside).data)
+
+
+class ReferralDossier(APIView):
+    """GET /referrals/{id}/dossier/: the escalation dossier as JSON (coordinator of the
+    region, the referrer of the request); no identity, the referral by its code."""
+
+    permission_classes = [has_role(Role.COORDINATOR, Role.REFERRER)]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        referral = dossier_referral_for_user(user=user, pk=pk)
+        dossier = escalation_dossier(referral=referral)
+        audit_record(user=user, action="referral.dossier", referral_id=referral.pk)
+        return Response(dossier_out(dossier, user=user))

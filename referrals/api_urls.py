@@ -26,4 +26,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
         api.ReferralStartMatching.as_view(),
         name="api-referral-start-matching",
     ),
+    # Issue 21 points 2 and 3: expert tables, care outside coordination, escalation dossier.
+    path(
+        "referrals/<int:pk>/expert-tables/",
+        api.ReferralExpertTables.as_view(),
+        name="api-referral-expert-tables",
+    ),
+    path("expert-tables/<int:pk>/", api.ExpertTableDetail.as_view(), name="api-expert-table"),
+    path(
+        "referrals/<int:pk>/outside-placement/",
+        api.ReferralOutsidePlacement.as_view(),
+        name="api-referral-outside-placement",
+    ),
+    path("referrals/<int:pk>/dossier/", api.ReferralDossier.as_view(), name="api-referral-dossier"),
 ]

@@ -7,8 +7,22 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Municipality
-from config.codes import CareForm, Expertise, Gender, Intensity, LegalStatus, RiskFlag
+from accounts.models import Municipality, Organisation
+from config.codes import (
+    CareForm,
+    ExpertDiscipline,
+    Expertise,
+    ExpertTableOutcome,
+    Gender,
+    Intensity,
+    LegalStatus,
+    OutsideArrangement,
+    OutsideReason,
+    PreviousSituation,
+    RequestKind,
+    RiskFlag,
+    Urgency,
+)
 from config.widgets import DateInput
 from referrals.models import Referral, YouthIdentity
 
@@ -139,11 +153,50 @@ class YouthForm(StepForm):
 
 
 class SituationForm(StepForm):
+    urgency = forms.ChoiceField(
+        label=_("Urgentie"),
+        help_text=_(
+            "Bij crisis mag de jongere eerst geplaatst worden; de verklarende analyse en de "
+            "plannen volgen dan binnen %(days)d werkdagen."
+        )
+        % {"days": settings.CRISIS_DOCUMENTS_WORKING_DAYS},
+        required=False,
+        choices=Urgency.choices,
+    )
+    request_kind = forms.ChoiceField(
+        label=_("Soort verzoek"), required=False, choices=RequestKind.choices
+    )
+    crisis_reason = forms.CharField(
+        label=_("Reden van de crisis"),
+        help_text=_(
+            "Waarom kon de plaatsing niet wachten? Geen namen of andere herleidbare gegevens."
+        ),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
+    )
+    crisis_location = forms.ChoiceField(
+        label=_("Geplaatst op (locatie uit het register)"),
+        help_text=_("Alleen als de jongere al geplaatst is."),
+        required=False,
+    )
+    crisis_placed_where = forms.CharField(
+        label=_("Of: andere plek"),
+        help_text=_("De naam van de plek als die niet in het register staat."),
+        required=False,
+        max_length=200,
+    )
     legal_status = forms.ChoiceField(
         label=_("Juridische status"), required=False, choices=[*BLANK, *LegalStatus.choices]
     )
+    previous_situation = forms.ChoiceField(
+        label=_("Vorige situatie"),
+        help_text=_("Waar komt de jongere vandaan?"),
+        required=False,
+        choices=[*BLANK, *PreviousSituation.choices],
+    )
     current_situation = forms.CharField(
-        label=_("Huidige situatie"),
+        label=_("Toelichting op de huidige situatie"),
         help_text=_("Waar en bij wie woont de jongere nu, en welke hulp loopt er al?"),
         required=False,
         max_length=TEXT_MAX_LENGTH,
@@ -151,6 +204,11 @@ class SituationForm(StepForm):
     )
     previous_placements = forms.IntegerField(
         label=_("Aantal eerdere plaatsingen"), required=False, min_value=0, max_value=100
+    )
+    responsible_municipality = forms.ChoiceField(
+        label=_("Verantwoordelijke gemeente (woonplaatsbeginsel)"),
+        help_text=_("Leeg: de woongemeente van de jongere."),
+        required=False,
     )
     school_name = forms.CharField(label=_("School"), required=False, max_length=200)
     school_level = forms.CharField(label=_("Schoolniveau"), required=False, max_length=100)
@@ -164,7 +222,17 @@ class SituationForm(StepForm):
         widget=DateInput(),
     )
 
+    # Shown together, in a part that opens for a crisis (edit.html).
+    CRISIS_FIELDS = ("crisis_reason", "crisis_location", "crisis_placed_where")
+
     paths = {
+        "urgency": "urgency",
+        "request_kind": "request_kind",
+        "crisis_reason": "crisis_reason",
+        "crisis_location": "crisis_location",
+        "crisis_placed_where": "crisis_placed_where",
+        "previous_situation": "previous_situation",
+        "responsible_municipality": "responsible_municipality",
         "legal_status": "legal_status",
         "current_situation": "current_situation",
         "previous_placements": "previous_placements",
@@ -174,10 +242,40 @@ class SituationForm(StepForm):
     }
     submit_required = frozenset({"legal_status"})
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from capacity.models import Location
+
+        super().__init__(*args, **kwargs)
+        municipality = self.fields["responsible_municipality"]
+        assert isinstance(municipality, forms.ChoiceField)
+        municipality.choices = [
+            *BLANK,
+            *((m.code, m.name) for m in Municipality.objects.order_by("name")),
+        ]
+        location = self.fields["crisis_location"]
+        assert isinstance(location, forms.ChoiceField)
+        location.choices = [
+            *BLANK,
+            *(
+                (str(pk), f"{name} ({provider})")
+                for pk, name, provider in Location.objects.order_by(
+                    "provider__name", "name"
+                ).values_list("pk", "name", "provider__name")
+            ),
+        ]
+
     @staticmethod
     def initial_from(referral: Referral) -> dict[str, Any]:
         attending = referral.school_attending
+        municipality = referral.responsible_municipality
         return {
+            "urgency": referral.urgency,
+            "request_kind": referral.request_kind,
+            "crisis_reason": referral.crisis_reason,
+            "crisis_location": str(referral.crisis_location_id or ""),
+            "crisis_placed_where": referral.crisis_placed_where,
+            "previous_situation": referral.previous_situation,
+            "responsible_municipality": municipality.code if municipality else "",
             "legal_status": referral.legal_status,
             "current_situation": referral.current_situation,
             "previous_placements": referral.previous_placements,
@@ -191,6 +289,13 @@ class SituationForm(StepForm):
         c = self.cleaned_data
         attending = {"yes": True, "no": False}.get(c["school_attending"])
         return {
+            "urgency": c["urgency"] or Urgency.PLANNED,
+            "request_kind": c["request_kind"] or RequestKind.NEW,
+            "crisis_reason": c["crisis_reason"],
+            "crisis_location": c["crisis_location"] or None,
+            "crisis_placed_where": c["crisis_placed_where"],
+            "previous_situation": c["previous_situation"],
+            "responsible_municipality": c["responsible_municipality"],
             "legal_status": c["legal_status"],
             "current_situation": c["current_situation"],
             "previous_placements": c["previous_placements"] or 0,
@@ -450,3 +555,160 @@ class ReopenForm(forms.Form):
         error_messages={"required": _("Geef een reden om het verzoek te heropenen.")},
         widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": "3"}),
     )
+
+
+# --- care outside coordination and the expert table (issue 21) ---------------------------
+
+
+class OutsidePlacementForm(forms.Form):
+    """Where the youth went outside coordination (closing as placed outside, or editing it
+    afterwards). Every field is checked by `placement.services.outside_placement_values`."""
+
+    provider = forms.ModelChoiceField(
+        label=_("Aanbieder uit het register"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.PROVIDER).order_by("name"),
+        required=False,
+        empty_label="—",
+    )
+    provider_name = forms.CharField(
+        label=_("Of: aanbieder buiten het contract"),
+        help_text=_("Alleen als de aanbieder niet in het register staat."),
+        required=False,
+        max_length=200,
+    )
+    contracted = forms.ChoiceField(
+        label=_("Gecontracteerd"),
+        help_text=_("Leeg: ja bij een aanbieder uit het register, nee bij een naam."),
+        required=False,
+        choices=YES_NO,
+    )
+    arrangement = forms.ChoiceField(
+        label=_("Arrangement"), required=False, choices=[*BLANK, *OutsideArrangement.choices]
+    )
+    cost_per_day = forms.DecimalField(
+        label=_("Kosten per dag (€)"),
+        help_text=_("Verplicht bij maatwerk en één-op-één."),
+        required=False,
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        localize=True,
+    )
+    start_date = forms.DateField(label=_("Startdatum"), required=False, widget=DateInput())
+    reason = forms.ChoiceField(
+        label=_("Reden"), required=False, choices=[*BLANK, *OutsideReason.choices]
+    )
+    reason_note = forms.CharField(
+        label=_("Toelichting op de reden"),
+        help_text=_("Verplicht bij 'anders'. Zonder naam, BSN, geboortedatum of postcode."),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": "3"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "outside")
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    @staticmethod
+    def initial_from(outside: Any) -> dict[str, Any]:
+        return {
+            "provider": outside.provider_id,
+            "provider_name": outside.provider_name,
+            "contracted": "yes" if outside.contracted else "no",
+            "arrangement": outside.arrangement,
+            "cost_per_day": outside.cost_per_day,
+            "start_date": outside.start_date,
+            "reason": outside.reason,
+            "reason_note": outside.reason_note,
+        }
+
+    def to_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        values: dict[str, Any] = {
+            "provider": data["provider"].pk if data.get("provider") else None,
+            "provider_name": data.get("provider_name", ""),
+            "arrangement": data.get("arrangement", ""),
+            "cost_per_day": data.get("cost_per_day"),
+            "start_date": data.get("start_date"),
+            "reason": data.get("reason", ""),
+            "reason_note": data.get("reason_note", ""),
+        }
+        if data.get("contracted") in ("yes", "no"):
+            values["contracted"] = data["contracted"] == "yes"
+        else:
+            values["contracted"] = None
+        return values
+
+    def show_errors(self, errors: dict[str, list[str]], prefix: str = "") -> None:
+        for path, messages in errors.items():
+            name = path.removeprefix(prefix)
+            target = name if name in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class ExpertTableConveneForm(forms.Form):
+    """Convene an expert table; the advice and outcome may follow later (the decide form)."""
+
+    convened_on = forms.DateField(label=_("Datum experttafel"), required=False, widget=DateInput())
+    disciplines = forms.MultipleChoiceField(
+        label=_("Aanwezige disciplines"),
+        required=False,
+        choices=ExpertDiscipline.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    question = forms.CharField(
+        label=_("Vraag aan de experttafel"), required=False, max_length=4000, widget=forms.Textarea
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def show_errors(self, errors: dict[str, list[str]]) -> None:
+        for name, messages in errors.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+class ExpertTableDecideForm(ExpertTableConveneForm):
+    """The whole expert table: its meeting, advice and outcome (edit or decide)."""
+
+    advice = forms.CharField(
+        label=_("Advies"), required=False, max_length=4000, widget=forms.Textarea
+    )
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"),
+        required=False,
+        choices=[("", _("— nog niet besloten —")), *ExpertTableOutcome.choices],
+    )
+    outcome_note = forms.CharField(
+        label=_("Toelichting op de uitkomst"),
+        help_text=_("Verplicht bij een bijzonder arrangement: beschrijf het arrangement."),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea,
+    )
+    decided_on = forms.DateField(
+        label=_("Besloten op"),
+        help_text=_("Leeg: vandaag."),
+        required=False,
+        widget=DateInput(),
+    )
+
+    @staticmethod
+    def initial_from(table: Any) -> dict[str, Any]:
+        return {
+            name: getattr(table, name)
+            for name in (
+                "convened_on",
+                "disciplines",
+                "question",
+                "advice",
+                "outcome",
+                "outcome_note",
+                "decided_on",
+            )
+        }

@@ -14,7 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Organisation, Region
-from config.codes import Gender, Intensity, LegalStatus
+from config.codes import (
+    ExpertDiscipline,
+    ExpertTableOutcome,
+    Gender,
+    Intensity,
+    LegalStatus,
+    PreviousSituation,
+    RequestKind,
+    Urgency,
+)
 
 
 def age_on(birth_date: date, day: date) -> int:
@@ -162,6 +171,42 @@ class Referral(models.Model):
         _("juridische status"), max_length=40, choices=LegalStatus.choices, blank=True
     )
     current_situation = models.TextField(_("huidige situatie"), blank=True)
+    # Coded origin (issue 21); `current_situation` above stays as its explanation.
+    previous_situation = models.CharField(
+        _("vorige situatie"), max_length=20, choices=PreviousSituation.choices, blank=True
+    )
+    request_kind = models.CharField(
+        _("soort verzoek"), max_length=20, choices=RequestKind.choices, default=RequestKind.NEW
+    )
+    # Woonplaatsbeginsel: the municipality responsible for the youth's care, separate from the
+    # address (default on submit: the youth's home municipality).
+    responsible_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verantwoordelijke gemeente (woonplaatsbeginsel)"),
+    )
+    urgency = models.CharField(
+        _("urgentie"), max_length=10, choices=Urgency.choices, default=Urgency.PLANNED
+    )
+    # Crisis: placed first, the documents (VA, perspective and safety plan) follow by
+    # `documents_due_on` (submission + CRISIS_DOCUMENTS_WORKING_DAYS working days).
+    crisis_reason = models.TextField(_("reden crisisplaatsing"), blank=True)
+    crisis_location = models.ForeignKey(
+        "capacity.Location",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("crisisplek (uit het register)"),
+    )
+    crisis_placed_where = models.CharField(
+        _("crisisplek (andere plek)"), max_length=200, blank=True
+    )
+    documents_due_on = models.DateField(_("documenten uiterlijk"), null=True, blank=True)
+    documents_completed_on = models.DateField(_("documenten compleet"), null=True, blank=True)
     previous_placements = models.PositiveSmallIntegerField(_("eerdere plaatsingen"), default=0)
     school_name = models.CharField(_("school"), max_length=200, blank=True)
     school_level = models.CharField(_("schoolniveau"), max_length=100, blank=True)
@@ -227,6 +272,24 @@ class Referral(models.Model):
                 condition=Q(status="draft") | Q(region__isnull=False),
                 name="referral_region_past_draft",
             ),
+            models.CheckConstraint(
+                condition=Q(urgency__in=[u.value for u in Urgency]), name="referral_urgency_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(previous_situation="")
+                | Q(previous_situation__in=[p.value for p in PreviousSituation]),
+                name="referral_previous_situation_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(request_kind__in=[k.value for k in RequestKind]),
+                name="referral_request_kind_known",
+            ),
+            # Documents that follow later exist only for a crisis placement.
+            models.CheckConstraint(
+                condition=Q(urgency="crisis")
+                | Q(documents_due_on__isnull=True, documents_completed_on__isnull=True),
+                name="referral_documents_due_only_crisis",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="referral_intake"),
@@ -245,6 +308,24 @@ class Referral(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.NEEDS_INFO)
+
+    @property
+    def is_crisis(self) -> bool:
+        return self.urgency == Urgency.CRISIS
+
+    @property
+    def documents_outstanding(self) -> bool:
+        """A submitted crisis referral whose VA and plans have not followed yet (rule 1)."""
+        return (
+            self.urgency == Urgency.CRISIS
+            and self.documents_due_on is not None
+            and self.documents_completed_on is None
+        )
+
+    def documents_overdue(self, today: date | None = None) -> bool:
+        return self.documents_outstanding and self.documents_due_on < (  # type: ignore[operator]
+            today or timezone.localdate()
+        )
 
     def youth_age(self, on: date | None = None) -> int | None:
         """The youth's age in years on `on` (default: the requested start, else today)."""
@@ -369,6 +450,75 @@ class InfoRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.asked_at:%Y-%m-%d}"
+
+
+class ExpertTable(models.Model):
+    """An expert table (experttafel) convened for a referral whose need stays unclear after
+    the VA: who was there (discipline codes), the question, the advice and the outcome.
+
+    Several per referral over time; `Referral.expert_table` stays true while one is open
+    (no outcome yet), which the board and the lists keep reading."""
+
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.CASCADE,
+        related_name="expert_tables",
+        verbose_name=_("verzoek"),
+    )
+    convened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("bijeengeroepen door"),
+    )
+    convened_on = models.DateField(_("datum experttafel"))
+    # Codes of config.codes.ExpertDiscipline.
+    disciplines = models.JSONField(_("aanwezige disciplines"), default=list)
+    question = models.TextField(_("vraag aan de experttafel"))
+    advice = models.TextField(_("advies"), blank=True)
+    outcome = models.CharField(
+        _("uitkomst"), max_length=30, choices=ExpertTableOutcome.choices, blank=True
+    )
+    outcome_note = models.TextField(_("toelichting op de uitkomst"), blank=True)
+    decided_on = models.DateField(_("besloten op"), null=True, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now)
+    updated_at = models.DateTimeField(_("gewijzigd"), default=timezone.now)
+
+    class Meta:
+        ordering = ["convened_on", "id"]
+        verbose_name = _("experttafel")
+        verbose_name_plural = _("experttafels")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome__in=[o.value for o in ExpertTableOutcome]),
+                name="expert_table_outcome_known",
+            ),
+            models.CheckConstraint(
+                condition=(Q(outcome="") & Q(decided_on__isnull=True))
+                | (~Q(outcome="") & Q(decided_on__isnull=False) & ~Q(advice="")),
+                name="expert_table_decided_with_date_and_advice",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("convened_on")),
+                name="expert_table_decided_after_convened",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="special_arrangement") | ~Q(outcome_note=""),
+                name="expert_table_special_arrangement_explained",
+            ),
+        ]
+        indexes = [models.Index(fields=["referral", "convened_on"], name="expert_table_referral")]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.convened_on:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.outcome
+
+    def discipline_labels(self) -> list[str]:
+        names = dict(ExpertDiscipline.choices)
+        return [str(names.get(code, code)) for code in self.disciplines or []]
 
 
 class ReferralCodeCounter(models.Model):

@@ -66,12 +66,15 @@ def referral_for_user(
     return referral
 
 
-def youth_identity_for(*, referral: Referral, user: User) -> YouthIdentity:
-    """The youth's identity, for a user in scope, with an audit entry for the read."""
+def youth_identity_for(
+    *, referral: Referral, user: User, action: str = "youth.read"
+) -> YouthIdentity:
+    """The youth's identity, for a user in scope, with an audit entry for the read
+    (`action` "youth.print" when it is printed, referrals/print_views.py)."""
     allowed = referrals_for_user(user=user).filter(pk=referral.pk).exists()
     audit_record(
         user=user,
-        action="youth.read",
+        action=action,
         referral_id=referral.pk,
         object_type="youth_identity",
         object_id=referral.youth_id,

@@ -20,18 +20,28 @@ from stdnum.nl import bsn as bsn_check
 from accounts.models import Municipality, Role, User
 from accounts.selectors import coordinators_of_region
 from accounts.services import audit_record, notify
+from config import dates
 from config.codes import (
     SECURED_LEGAL_STATUSES,
     CareForm,
+    ExpertDiscipline,
     Expertise,
+    ExpertTableOutcome,
     Gender,
     Intensity,
     LegalStatus,
+    PreviousSituation,
+    RequestKind,
     RiskFlag,
+    Urgency,
 )
 from config.errors import Conflict, NotFound, ValidationFailed
+from config.validators import control_characters_errors
+from placement.deadlines import add_working_days, documents_due_on
+from placement.models import OutsidePlacement
 from referrals.identifiers import Youth, find_identifiers
 from referrals.models import (
+    ExpertTable,
     ExplanatoryAnalysis,
     InfoRequest,
     Referral,
@@ -73,6 +83,19 @@ REFERRAL_TEXT = (
     "parents_perspective",
     "info_answer",
 )
+# A crisis placement: why, and where the youth went (a provider may read these later).
+CRISIS_TEXT = ("crisis_reason", "crisis_placed_where")
+# What may still be added to a submitted crisis referral whose documents are outstanding.
+DOCUMENT_KEYS = frozenset(
+    {
+        "perspective_plan",
+        "safety_plan",
+        "care_question",
+        "youth_perspective",
+        "parents_perspective",
+        "explanatory_analysis",
+    }
+)
 ANALYSIS_TEXT = ("problems", "explaining_factors", "protective_factors", "needs")
 ANALYSIS_FIELDS = (
     *ANALYSIS_TEXT,
@@ -89,6 +112,7 @@ ANALYSIS_FIELDS = (
 # Every free-text field a provider may later read, by its API path: scanned before submit.
 SCANNED_FIELDS = (
     *REFERRAL_TEXT,
+    *CRISIS_TEXT,
     "school.name",
     "school.level",
     *(f"explanatory_analysis.{name}" for name in (*ANALYSIS_TEXT, "author_role")),
@@ -219,6 +243,7 @@ def _apply_referral(referral: Referral, data: Data, errors: dict[str, list[str]]
     for name in REFERRAL_TEXT:
         if name in data:
             setattr(referral, name, _text(data[name]))
+    _apply_coded(referral, data, errors)
     if "previous_placements" in data:
         count = data["previous_placements"]
         if count is None or not isinstance(count, int) or not 0 <= count <= 100:
@@ -235,6 +260,65 @@ def _apply_referral(referral: Referral, data: Data, errors: dict[str, list[str]]
             referral.school_level = _text(school["level"])[:100]
         if "attending" in school:
             referral.school_attending = school["attending"]
+
+
+def _apply_coded(referral: Referral, data: Data, errors: dict[str, list[str]]) -> None:
+    """Urgency, coded origin, responsible municipality and the crisis facts (issue 21)."""
+    from capacity.models import Location
+
+    if "urgency" in data:
+        urgency = _text(data["urgency"])
+        if urgency not in Urgency.values:
+            errors["urgency"] = [_("Kies gepland, urgent of crisis.")]
+        else:
+            referral.urgency = urgency
+            if urgency != Urgency.CRISIS:  # documents that follow later: crisis only
+                referral.documents_due_on = None
+                referral.documents_completed_on = None
+    if "previous_situation" in data:
+        situation = _text(data["previous_situation"])
+        if situation and situation not in PreviousSituation.values:
+            errors["previous_situation"] = [_("Kies een vorige situatie uit de lijst.")]
+        else:
+            referral.previous_situation = situation
+    if "request_kind" in data:
+        kind = _text(data["request_kind"])
+        if kind not in RequestKind.values:
+            errors["request_kind"] = [_("Kies nieuw, doorplaatsing of heraanmelding.")]
+        else:
+            referral.request_kind = kind
+    if "responsible_municipality" in data:
+        code = _text(data["responsible_municipality"]).upper()
+        if not code:
+            referral.responsible_municipality = None
+        else:
+            municipality = Municipality.objects.filter(code=code).first()
+            if municipality is None:
+                errors["responsible_municipality"] = [
+                    _("Onbekende gemeentecode (CBS, bijv. GM0307).")
+                ]
+            else:
+                referral.responsible_municipality = municipality
+    for name in CRISIS_TEXT:
+        if name in data:
+            setattr(referral, name, _text(data[name]))
+    if len(referral.crisis_placed_where) > 200:
+        errors["crisis_placed_where"] = [_("De naam van de plek is langer dan 200 tekens.")]
+    if "crisis_location" in data:
+        location_id = data["crisis_location"]
+        if location_id in (None, ""):
+            referral.crisis_location = None
+        else:
+            location_pk = str(location_id)
+            location = (
+                Location.objects.filter(pk=int(location_pk)).first()
+                if location_pk.isdigit()
+                else None
+            )
+            if location is None:
+                errors["crisis_location"] = [_("Onbekende locatie.")]
+            else:
+                referral.crisis_location = location
 
 
 def _analysis_values(
@@ -413,12 +497,31 @@ def referral_create(*, by: User, data: Data, at: datetime | None = None) -> Refe
 def referral_update(
     *, referral: Referral, by: User, data: Data, at: datetime | None = None
 ) -> Referral:
-    """The referrer edits a draft, or a referral the coordinator asked a question about."""
+    """The referrer edits a draft, or a referral the coordinator asked a question about.
+
+    A submitted crisis referral whose documents are outstanding takes its VA and plans
+    (only those) until they are complete; then `documents_completed_on` is set.
+    """
     now = at or timezone.now()
     with _audited_action(by=by, action="referral.update", referral_id=referral.pk):
         referral = _lock_for_referrer(referral=referral, by=by)
-        if not referral.is_editable:
+        completing = (
+            not referral.is_editable and referral.is_open and referral.documents_outstanding
+        )
+        if not referral.is_editable and not completing:
             raise Conflict(_("Dit verzoek kan niet meer worden gewijzigd."))
+        if completing and set(data) - DOCUMENT_KEYS:
+            raise ValidationFailed(
+                {
+                    name: [
+                        _(
+                            "Na het indienen kunt u alleen de verklarende analyse en de "
+                            "plannen nog aanvullen."
+                        )
+                    ]
+                    for name in sorted(set(data) - DOCUMENT_KEYS)
+                }
+            )
         errors: dict[str, list[str]] = {}
         youth = referral.youth
         if data.get("youth") is not None:
@@ -438,6 +541,8 @@ def referral_update(
             )
             if errors:
                 raise ValidationFailed(errors)
+        if completing:
+            _complete_documents(referral=referral, by=by, at=now)
         audit_record(
             user=by,
             action="referral.update",
@@ -447,6 +552,91 @@ def referral_update(
             at=now,
         )
         return referral
+
+
+def _complete_documents(*, referral: Referral, by: User, at: datetime) -> None:
+    """After a crisis referral's documents were edited: what a provider may read passes the
+    identifying-data check (else nothing is saved), and complete documents are marked so."""
+    referral = Referral.objects.select_related("youth", "current_analysis").get(pk=referral.pk)
+    found = find_identifiers(
+        texts=scanned_texts(referral=referral), youth=identifying_facts(youth=referral.youth)
+    )
+    if found:
+        raise ValidationFailed(found)
+    today = timezone.localdate(at)
+    if document_problems(referral=referral, today=today):
+        return
+    referral.documents_completed_on = today
+    referral.save(update_fields=["documents_completed_on", "updated_at"])
+    _record_event(
+        referral=referral,
+        by=by,
+        from_status=referral.status,
+        to_status=referral.status,
+        note=_("documenten compleet"),
+        at=at,
+    )
+    notify(
+        recipients=coordinators_of_region(region_id=referral.region_id),
+        kind="referral.documents_completed",
+        message=_("Verzoek %(code)s: de documenten van de crisisplaatsing zijn compleet.")
+        % {"code": referral.code},
+        link=reverse("referrals:detail", args=[referral.pk]),
+        dedupe_key=f"referral-documents-completed:{referral.pk}",
+        at=at,
+    )
+
+
+def crisis_documents_remind(*, today: date | None = None) -> int:
+    """The daily chase of crisis documents: the referrer is reminded when they are due within
+    CRISIS_DOCUMENTS_REMIND_WORKING_DAYS working days and every day once overdue; the region's
+    coordinators are informed. The code only, never who the youth is. Idempotent per day."""
+    today = today or timezone.localdate()
+    horizon = add_working_days(today, settings.CRISIS_DOCUMENTS_REMIND_WORKING_DAYS)
+    due = (
+        Referral.objects.filter(
+            urgency=Urgency.CRISIS,
+            status__in=sorted(Referral.OPEN_STATUSES),
+            documents_due_on__isnull=False,
+            documents_completed_on__isnull=True,
+            documents_due_on__lte=horizon,
+        )
+        .select_related("referrer")
+        .order_by("documents_due_on", "id")
+    )
+    sent = 0
+    for referral in due:
+        overdue = referral.documents_due_on < today  # type: ignore[operator]
+        facts = {"code": referral.code, "date": dates.day(referral.documents_due_on)}
+        if overdue:
+            message = _(
+                "Verzoek %(code)s: de documenten van de crisisplaatsing zijn te laat "
+                "(uiterlijk %(date)s)."
+            )
+            key = f"crisis-documents-overdue:{referral.pk}:{today:%Y%m%d}"
+        else:
+            message = _(
+                "Verzoek %(code)s: de documenten van de crisisplaatsing moeten uiterlijk "
+                "%(date)s binnen zijn."
+            )
+            key = f"crisis-documents-due:{referral.pk}:{today:%Y%m%d}"
+        link = reverse("referrals:detail", args=[referral.pk])
+        notify(
+            recipients=[referral.referrer],
+            kind="referral.crisis_documents",
+            message=message % facts,
+            link=link,
+            dedupe_key=key,
+        )
+        notify(
+            recipients=coordinators_of_region(region_id=referral.region_id),
+            kind="referral.crisis_documents",
+            message=message % facts,
+            link=link,
+            dedupe_key=key,
+        )
+        sent += 1
+    return sent
 
 
 def submission_problems(*, referral: Referral, today: date | None = None) -> dict[str, list[str]]:
@@ -472,6 +662,29 @@ def submission_problems(*, referral: Referral, today: date | None = None) -> dic
     need("youth.postcode", bool(youth.postcode), _("Vul de postcode in."))
     need("youth.municipality", youth.municipality_id is not None, _("Kies de woongemeente."))
     need("legal_status", bool(referral.legal_status), _("Kies de juridische status."))
+    if referral.urgency == Urgency.CRISIS:
+        # Rule 1: a crisis placement may be submitted first; its documents follow.
+        need("crisis_reason", bool(referral.crisis_reason), _("Geef de reden van de crisis."))
+    else:
+        for path, messages in document_problems(referral=referral, today=today).items():
+            errors.setdefault(path, []).extend(messages)
+
+    for path, messages in find_identifiers(
+        texts=scanned_texts(referral=referral), youth=identifying_facts(youth=youth)
+    ).items():
+        errors.setdefault(path, []).extend(messages)
+    return errors
+
+
+def document_problems(*, referral: Referral, today: date | None = None) -> dict[str, list[str]]:
+    """What is missing of the VA, the plans and the care question (rule 1), by field path."""
+    errors: dict[str, list[str]] = {}
+    today = today or timezone.localdate()
+
+    def need(path: str, ok: bool, message: str) -> None:
+        if not ok:
+            errors.setdefault(path, []).append(message)
+
     need("perspective_plan", bool(referral.perspective_plan), _("Het perspectiefplan ontbreekt."))
     need("safety_plan", bool(referral.safety_plan), _("Het veiligheidsplan ontbreekt."))
     need("care_question", bool(referral.care_question), _("De zorgvraag ontbreekt."))
@@ -520,11 +733,6 @@ def submission_problems(*, referral: Referral, today: date | None = None) -> dic
                     "als juridische status."
                 ),
             )
-
-    for path, messages in find_identifiers(
-        texts=scanned_texts(referral=referral), youth=identifying_facts(youth=youth)
-    ).items():
-        errors.setdefault(path, []).extend(messages)
     return errors
 
 
@@ -542,7 +750,7 @@ def identifying_facts(*, youth: YouthIdentity) -> Youth:
 
 
 def scanned_texts(*, referral: Referral) -> dict[str, str]:
-    texts = {name: getattr(referral, name) for name in REFERRAL_TEXT}
+    texts = {name: getattr(referral, name) for name in (*REFERRAL_TEXT, *CRISIS_TEXT)}
     texts["school.name"] = referral.school_name
     texts["school.level"] = referral.school_level
     analysis = referral.current_analysis
@@ -609,10 +817,37 @@ def _submit(*, referral: Referral, by: User, now: datetime, hidden: list[Referra
         resubmitted = referral.status == Status.NEEDS_INFO
         if resubmitted:
             _keep_answer(referral=referral, at=now)
+        _keep_crisis_dates(referral=referral, on=timezone.localdate(now))
+        if referral.responsible_municipality_id is None:
+            # Woonplaatsbeginsel: by default the youth's home municipality is responsible.
+            referral.responsible_municipality_id = youth.municipality_id
+        referral.save(
+            update_fields=[
+                "documents_due_on",
+                "documents_completed_on",
+                "responsible_municipality",
+                "updated_at",
+            ]
+        )
         referral = referral_transition(referral=referral, to=Status.SUBMITTED, by=by, at=now)
         audit_record(user=by, action="referral.submit", referral_id=referral.pk, at=now)
         _notify_submitted(referral=referral, resubmitted=resubmitted, at=now)
         return referral
+
+
+def _keep_crisis_dates(*, referral: Referral, on: date) -> None:
+    """Submitting a crisis referral sets when its documents are due (once) and whether they
+    are complete already; any other urgency has none."""
+    if referral.urgency != Urgency.CRISIS:
+        referral.documents_due_on = None
+        referral.documents_completed_on = None
+        return
+    if referral.documents_due_on is None:
+        referral.documents_due_on = documents_due_on(on, settings.CRISIS_DOCUMENTS_WORKING_DAYS)
+    if referral.documents_completed_on is None and not document_problems(
+        referral=referral, today=on
+    ):
+        referral.documents_completed_on = on
 
 
 def _keep_answer(*, referral: Referral, at: datetime) -> None:
@@ -767,11 +1002,19 @@ def referral_mark_expert_table(*, referral: Referral, by: User, note: str) -> Re
 
 
 def referral_close(
-    *, referral: Referral, by: User, outcome: str, at: datetime | None = None
+    *,
+    referral: Referral,
+    by: User,
+    outcome: str,
+    outside_placement: Data | None = None,
+    at: datetime | None = None,
 ) -> Referral:
     """Close a referral: withdrawn, resolved at home, or placed outside coordination.
 
-    The coordinator may use every outcome; the referrer may only withdraw its own.
+    The coordinator may use every outcome; the referrer may only withdraw its own. Placed
+    outside coordination needs `outside_placement` (placement.OutsidePlacement's fields):
+    where the youth went, how, at what cost per day and why (errors under
+    `outside_placement.<field>`; nothing is saved).
     """
     with _audited_action(by=by, action="referral.close", referral_id=referral.pk):
         if by.role not in (Role.COORDINATOR, Role.REFERRER):
@@ -789,6 +1032,7 @@ def referral_close(
             raise Conflict(
                 _("Er loopt een voorstel of plaatsing; beëindig die eerst via de matching.")
             )
+        outside_values = _outside_values(referral=referral, outcome=outcome, data=outside_placement)
         referral = referral_transition(
             referral=referral,
             to=Status.CLOSED,
@@ -798,8 +1042,305 @@ def referral_close(
         )
         referral.close_outcome = outcome
         referral.save(update_fields=["close_outcome"])
+        if outside_values is not None:
+            from placement.services import outside_placement_write  # placement imports us
+
+            outside_placement_write(referral=referral, by=by, values=outside_values, at=at)
         audit_record(user=by, action="referral.close", referral_id=referral.pk, at=at)
         return referral
+
+
+def _outside_values(
+    *, referral: Referral, outcome: str, data: Data | None
+) -> dict[str, Any] | None:
+    """The checked care outside coordination for a closure placed outside (else None)."""
+    if outcome != Referral.CloseOutcome.PLACED_OUTSIDE_COORDINATION:
+        if data:
+            raise ValidationFailed(
+                {"outside_placement": [_("Alleen bij 'geplaatst buiten het coördinatiepunt om'.")]}
+            )
+        return None
+    from placement.services import outside_placement_values  # placement imports us
+
+    values, errors = outside_placement_values(data=data or {}, referral=referral)
+    if errors:
+        raise ValidationFailed(
+            {f"outside_placement.{name}": messages for name, messages in errors.items()}
+        )
+    return values
+
+
+def outside_placement_problems(*, referral: Referral, data: Data) -> dict[str, list[str]]:
+    """What is wrong with care outside coordination before closing (the close page checks
+    it ahead of its confirmation); nothing is written."""
+    from placement.services import outside_placement_values  # placement imports us
+
+    return outside_placement_values(data=data, referral=referral)[1]
+
+
+# --- the expert table (issue 21) -----------------------------------------------------------
+
+EXPERT_TEXT_LIMIT = 4000
+# From where "back to matching" may go (the status machine's edges to matching, without an
+# open offer or an accepted place that would be left hanging).
+BACK_TO_MATCHING_FROM = frozenset({Status.SUBMITTED, Status.MATCHING, Status.WAITING})
+# Where "need clarified" asks the referrer to update the VA (the edges to needs_info).
+NEED_CLARIFIED_ASKS_FROM = frozenset({Status.SUBMITTED, Status.MATCHING})
+
+
+def _expert_text(
+    data: Data, name: str, errors: dict[str, list[str]], *, required: str = ""
+) -> str | None:
+    """A checked multi-line text of `data[name]` (None when absent)."""
+    if name not in data:
+        if required:
+            errors[name] = [required]
+        return None
+    text = _text(data[name])
+    problems = control_characters_errors(text, multiline=True)
+    if problems:
+        errors[name] = problems
+    elif len(text) > EXPERT_TEXT_LIMIT:
+        errors[name] = [_("Maximaal %(limit)d tekens.") % {"limit": EXPERT_TEXT_LIMIT}]
+    elif required and not text:
+        errors[name] = [required]
+    return text
+
+
+def _expert_date(value: Any, name: str, errors: dict[str, list[str]], *, message: str) -> Any:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, date):
+        errors[name] = [message]
+        return None
+    if value > timezone.localdate() + timedelta(days=365):
+        errors[name] = [_("De datum ligt meer dan een jaar in de toekomst.")]
+    return value
+
+
+def _expert_values(
+    *, data: Data, table: ExpertTable | None, errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    """The changed fields of an expert table, checked; the outcome is checked by the caller."""
+    values: dict[str, Any] = {}
+    creating = table is None
+    if creating or "convened_on" in data:
+        values["convened_on"] = _expert_date(
+            data.get("convened_on"),
+            "convened_on",
+            errors,
+            message=_("Vul de datum van de experttafel in."),
+        )
+    if creating or "disciplines" in data:
+        raw = data.get("disciplines") or []
+        codes = [str(code) for code in raw] if isinstance(raw, list | tuple) else []
+        unknown = [code for code in codes if code not in ExpertDiscipline.values]
+        if unknown:
+            errors["disciplines"] = [
+                _("Onbekende code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
+            ]
+        elif not codes:
+            errors["disciplines"] = [_("Kies ten minste één aanwezige discipline.")]
+        values["disciplines"] = list(dict.fromkeys(codes))
+    for name, required in (
+        ("question", _("Stel de vraag aan de experttafel.") if creating else ""),
+        ("advice", ""),
+        ("outcome_note", ""),
+    ):
+        text = _expert_text(data, name, errors, required=required)
+        if name == "question" and text == "" and not creating:
+            errors[name] = [_("Stel de vraag aan de experttafel.")]
+        if text is not None:
+            values[name] = text
+    return values
+
+
+def _apply_expert_outcome(
+    *, referral: Referral, table: ExpertTable, by: User, now: datetime
+) -> Referral:
+    """What the outcome sets in motion: the VA asked for again, or back to matching."""
+    if table.outcome == ExpertTableOutcome.BACK_TO_MATCHING and referral.status != Status.MATCHING:
+        referral = referral_transition(
+            referral=referral,
+            to=Status.MATCHING,
+            by=by,
+            note=_("advies experttafel: terug naar matching"),
+            at=now,
+        )
+    elif (
+        table.outcome == ExpertTableOutcome.NEED_CLARIFIED
+        and referral.status in NEED_CLARIFIED_ASKS_FROM
+    ):
+        # The VA is the referrer's: a new version follows when it answers and resubmits.
+        referral = referral_request_info(
+            referral=referral,
+            by=by,
+            question=_(
+                "De experttafel van %(day)s heeft de zorgbehoefte verhelderd. Werk de "
+                "verklarende analyse bij met het advies en dien het verzoek opnieuw in."
+            )
+            % {"day": dates.day(table.convened_on)},
+            at=now,
+        )
+    return referral
+
+
+def _check_outcome(
+    *, referral: Referral, values: dict[str, Any], data: Data, errors: dict[str, list[str]]
+) -> str:
+    outcome = _text(data.get("outcome"))
+    if outcome not in ExpertTableOutcome.values:
+        errors["outcome"] = [_("Kies een uitkomst uit de lijst.")]
+        return ""
+    if not values.get("advice") and "advice" not in errors:
+        errors["advice"] = [_("Vul het advies van de experttafel in.")]
+    if outcome == ExpertTableOutcome.SPECIAL_ARRANGEMENT and not values.get("outcome_note"):
+        errors.setdefault("outcome_note", []).append(_("Beschrijf het bijzondere arrangement."))
+    if outcome == ExpertTableOutcome.BACK_TO_MATCHING and referral.status not in (
+        BACK_TO_MATCHING_FROM
+    ):
+        raise Conflict(
+            _("Een verzoek met status '%(status)s' kan niet terug naar matching.")
+            % {"status": Status(referral.status).label}
+        )
+    return outcome
+
+
+def _keep_expert_flag(*, referral: Referral) -> None:
+    """`Referral.expert_table` (read by the board and the lists): an expert table is open."""
+    open_table = ExpertTable.objects.filter(referral=referral, outcome="").exists()
+    if referral.expert_table != open_table:
+        Referral.objects.filter(pk=referral.pk).update(expert_table=open_table)
+        referral.expert_table = open_table
+
+
+def _decide(
+    *,
+    referral: Referral,
+    table: ExpertTable,
+    values: dict[str, Any],
+    data: Data,
+    errors: dict[str, list[str]],
+) -> str:
+    """The outcome in `data` checked (errors added); "" when none is given."""
+    if not _text(data.get("outcome")):
+        if data.get("decided_on"):
+            errors["outcome"] = [_("Kies een uitkomst bij de datum van het besluit.")]
+        return ""
+    if table.outcome:
+        raise Conflict(_("Over deze experttafel is al besloten; de uitkomst ligt vast."))
+    merged = {**{n: getattr(table, n) for n in ("advice", "outcome_note")}, **values}
+    outcome = _check_outcome(referral=referral, values=merged, data=data, errors=errors)
+    decided = _expert_date(
+        data.get("decided_on") or timezone.localdate(),
+        "decided_on",
+        errors,
+        message=_("Vul de datum van het besluit in."),
+    )
+    convened = values.get("convened_on") or table.convened_on
+    if decided and convened and decided < convened:
+        errors["decided_on"] = [_("Het besluit ligt vóór de datum van de experttafel.")]
+    values["decided_on"] = decided
+    return outcome
+
+
+def expert_table_convene(
+    *, referral: Referral, by: User, data: Data, at: datetime | None = None
+) -> ExpertTable:
+    """The coordinator convenes an expert table for an open referral (date, disciplines,
+    question); the advice and the outcome may be recorded at once or later."""
+    now = at or timezone.now()
+    with _audited_action(by=by, action="referral.expert_table_convene", referral_id=referral.pk):
+        referral = _lock_for_coordinator(referral=referral, by=by)
+        if not referral.is_open:
+            raise Conflict(_("Alleen voor een lopend verzoek kan een experttafel worden belegd."))
+        errors: dict[str, list[str]] = {}
+        values = _expert_values(data=data, table=None, errors=errors)
+        table = ExpertTable(referral=referral, convened_by=by, created_at=now, updated_at=now)
+        outcome = _decide(referral=referral, table=table, values=values, data=data, errors=errors)
+        if errors:
+            raise ValidationFailed(errors)
+        for name, value in values.items():
+            setattr(table, name, value)
+        table.outcome = outcome
+        table.save()
+        _record_event(
+            referral=referral,
+            by=by,
+            from_status=referral.status,
+            to_status=referral.status,
+            note=_("experttafel belegd"),
+            at=now,
+        )
+        audit_record(
+            user=by,
+            action="referral.expert_table_convene",
+            referral_id=referral.pk,
+            object_type="expert_table",
+            object_id=table.pk,
+            at=now,
+        )
+        if outcome:
+            referral = _after_decision(referral=referral, table=table, by=by, now=now)
+        _keep_expert_flag(referral=referral)
+        return table
+
+
+def _after_decision(*, referral: Referral, table: ExpertTable, by: User, now: datetime) -> Referral:
+    _record_event(
+        referral=referral,
+        by=by,
+        from_status=referral.status,
+        to_status=referral.status,
+        note=_("uitkomst experttafel: %(outcome)s")
+        % {"outcome": ExpertTableOutcome(table.outcome).label},
+        at=now,
+    )
+    return _apply_expert_outcome(referral=referral, table=table, by=by, now=now)
+
+
+def expert_table_update(
+    *, table: ExpertTable, by: User, data: Data, at: datetime | None = None
+) -> ExpertTable:
+    """The coordinator records the advice and the outcome, or corrects the texts; an outcome
+    once decided stays (it has set the referral in motion)."""
+    now = at or timezone.now()
+    with _audited_action(
+        by=by, action="referral.expert_table_update", referral_id=table.referral_id
+    ):
+        referral = _lock_for_coordinator(referral=table.referral, by=by)
+        table = ExpertTable.objects.select_for_update().get(pk=table.pk)
+        errors: dict[str, list[str]] = {}
+        values = _expert_values(data=data, table=table, errors=errors)
+        outcome = _decide(referral=referral, table=table, values=values, data=data, errors=errors)
+        if outcome and not referral.is_open:
+            raise Conflict(_("Dit verzoek is afgesloten; er valt niets meer te besluiten."))
+        convened = values.get("convened_on")
+        if convened and table.decided_on and convened > table.decided_on:
+            errors["convened_on"] = [_("De experttafel ligt na de datum van het besluit.")]
+        if errors:
+            raise ValidationFailed(errors)
+        for name, value in values.items():
+            setattr(table, name, value)
+        if outcome:
+            table.outcome = outcome
+        table.updated_at = now
+        table.save()
+        audit_record(
+            user=by,
+            action="referral.expert_table_update",
+            referral_id=referral.pk,
+            object_type="expert_table",
+            object_id=table.pk,
+            at=now,
+        )
+        if outcome:
+            referral = _after_decision(referral=referral, table=table, by=by, now=now)
+        _keep_expert_flag(referral=referral)
+        return table
 
 
 # Reopened to the state it came from: only a referral closed by hand from one of these.
@@ -833,6 +1374,9 @@ def referral_reopen(
                 "updated_at",
             ]
         )
+        # The closure is undone, and with it where the youth went outside coordination: the
+        # unmet-need report counts closed referrals only (a new closure records it again).
+        OutsidePlacement.objects.filter(referral=referral).delete()
         _record_event(
             referral=referral,
             by=by,
@@ -961,6 +1505,9 @@ def referral_create_replacement(
         organisation_id=previous.organisation_id,
         previous_placements=previous.previous_placements + 1,
         region_id=previous.region_id,  # the same youth, copied with the same home
+        request_kind=RequestKind.TRANSFER,
+        previous_situation=PreviousSituation.RESIDENTIAL,
+        responsible_municipality_id=previous.responsible_municipality_id,
         created_at=now,
         status_changed_at=now,
         **copied,

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from referrals import views
+from referrals import expert_views, print_views, views
 
 app_name = "referrals"
 
@@ -13,4 +13,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/action/<str:action>/", views.referral_action, name="action"),
     path("<int:pk>/close/", views.referral_close, name="close"),
     path("<int:pk>/reopen/", views.referral_reopen, name="reopen"),
+    # PDFs of issue 20 point 5 (referrals/print_views.py).
+    path("<int:pk>/afdrukken/anoniem/", print_views.print_anonymised, name="print-anonymised"),
+    path("<int:pk>/afdrukken/volledig/", print_views.print_full, name="print-full"),
+    # Issue 21 points 2 and 3 (referrals/expert_views.py).
+    path("<int:pk>/experttafel/nieuw/", expert_views.expert_table_new, name="expert-table-new"),
+    path(
+        "<int:pk>/experttafel/<int:table_id>/",
+        expert_views.expert_table_edit,
+        name="expert-table-edit",
+    ),
+    path(
+        "<int:pk>/buiten-coordinatie/",
+        expert_views.outside_placement_edit,
+        name="outside-placement-edit",
+    ),
+    path("<int:pk>/dossier/", expert_views.dossier_page, name="dossier"),
+    path("<int:pk>/dossier/pdf/", expert_views.dossier_pdf, name="dossier-pdf"),
 ]

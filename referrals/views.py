@@ -16,13 +16,18 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Role, User
 from accounts.permissions import role_required
+from config.codes import OutsideArrangement, OutsideReason
 from config.errors import Conflict, NotFound, ValidationFailed
 from config.sorting import sort_from
+from placement.models import OutsidePlacement
 from referrals import services
+from referrals.expert_views import expert_tables_context
+from referrals.filters import ReferralListFilters, filtered_rows
 from referrals.forms import (
     AnalysisForm,
     CloseForm,
     ExpertTableForm,
+    OutsidePlacementForm,
     PlansForm,
     QuestionForm,
     ReopenForm,
@@ -73,37 +78,37 @@ def _get(request: HttpRequest, pk: int, action: str = "referral.read") -> Referr
 @require_http_methods(["GET"])
 @role_required(Role.REFERRER, Role.COORDINATOR)
 def referral_list(request: HttpRequest) -> HttpResponse:
+    """The referrer's own organisation's referrals; the coordinator's intake and the referrals
+    in progress. One filter bar (`ReferralListFilters`, kept in the address) narrows both; an
+    invalid value answers 400 with the field's error."""
     user = _user(request)
     sort = sort_from(
         request, LIST_COLUMNS, default=LIST_DEFAULT_SORT[user.role == Role.COORDINATOR]
     )
-    status = request.GET.get("status", "")
-    context: dict[str, Any] = {
-        "today": timezone.localdate(),
-        "sort": sort.key,
-        "status_filter": status if status in Referral.Status.values else "",
-        "statuses": Referral.Status.choices,
-    }
     listed = referrals_for_user(user=user)
+    context: dict[str, Any] = {"today": timezone.localdate(), "sort": sort.key}
+    status = 200
     if user.role == Role.COORDINATOR:
-        # The intake is a queue: oldest first, paged on its own.
-        context["intake_page"] = Paginator(intake_for_coordinator(user=user), 25).get_page(
-            request.GET.get("intake")
+        # The intake is a queue: oldest first, paged on its own; every filter but the status
+        # (the intake's status is "submitted") applies to it too.
+        intake_data = request.GET.copy()
+        intake_data.pop("status", None)
+        intake, status = filtered_rows(
+            ReferralListFilters(intake_data, user=user, queryset=intake_for_coordinator(user=user))
         )
+        context["intake_page"] = Paginator(intake, 25).get_page(request.GET.get("intake"))
         context["intake"] = context["intake_page"].object_list
         # Named rather than excluded: the region's open referrals come from index
         # `referral_region` instead of a scan of its whole history.
         in_progress = Referral.OPEN_STATUSES - {Referral.Status.SUBMITTED}
         listed = listed.filter(status__in=sorted(in_progress))
-    if context["status_filter"]:
-        listed = listed.filter(status=context["status_filter"])
-    context["page"] = Paginator(listed.order_by(*sort.order_by), 50).get_page(
-        request.GET.get("page")
-    )
-    context["query"] = urlencode(
-        {k: v for k, v in (("sort", sort.key), ("status", context["status_filter"])) if v}
-    )
-    return render(request, "referrals/list.html", context)
+    filters = ReferralListFilters(request.GET, user=user, queryset=listed)
+    rows, list_status = filtered_rows(filters)
+    context["filters"] = filters
+    context["filtered"] = filters.active
+    context["page"] = Paginator(rows.order_by(*sort.order_by), 50).get_page(request.GET.get("page"))
+    context["query"] = urlencode([("sort", sort.key), *filters.query_items()])
+    return render(request, "referrals/list.html", context, status=max(status, list_status))
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,7 +142,9 @@ def referral_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     user = _user(request)
     referral = _get(request, pk, action="referral.update")
-    if not referral.is_editable:
+    # A submitted crisis referral still takes its VA and plans until they are complete.
+    completing = _completing_documents(referral) and step in COMPLETION_STEPS
+    if not referral.is_editable and not completing:
         messages.info(request, _("Dit verzoek is ingediend en kan niet meer worden gewijzigd."))
         return redirect("referrals:detail", pk=referral.pk)
     if step == "review":
@@ -152,17 +159,28 @@ def referral_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if request.htmx:  # type: ignore[attr-defined]
             # Inline check: show this step's submission problems as the user types, no save.
-            problems = _problems_if_applied(referral=referral, user=user, data=form.to_data())
+            trial = form.to_data()
+            if completing:
+                trial = {k: v for k, v in trial.items() if k in services.DOCUMENT_KEYS}
+            problems = _problems_if_applied(referral=referral, user=user, data=trial)
             form.show_errors(problems)
             return render(request, "referrals/edit.html#step-form", context)
+        data = form.to_data()
+        if completing:
+            data = {key: value for key, value in data.items() if key in services.DOCUMENT_KEYS}
         try:
-            services.referral_update(referral=referral, by=user, data=form.to_data())
+            services.referral_update(referral=referral, by=user, data=data)
         except ValidationFailed as failure:
             form.show_errors(failure.errors)
         except Conflict as conflict:
             messages.error(request, conflict.message)
             return redirect("referrals:detail", pk=referral.pk)
         else:
+            if completing:
+                messages.success(request, _("Documenten opgeslagen."))
+                if step == COMPLETION_STEPS[-1]:
+                    return redirect("referrals:detail", pk=referral.pk)
+                return redirect("referrals:edit", pk=referral.pk, step=COMPLETION_STEPS[-1])
             messages.success(request, _("Concept opgeslagen."))
             next_step = STEP_NAMES[STEP_NAMES.index(step) + 1]
             return redirect("referrals:edit", pk=referral.pk, step=next_step)
@@ -178,6 +196,14 @@ def referral_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     )
 
 
+# The steps that hold the documents a crisis placement sends after submission.
+COMPLETION_STEPS = ("analysis", "plans")
+
+
+def _completing_documents(referral: Referral) -> bool:
+    return not referral.is_editable and referral.is_open and referral.documents_outstanding
+
+
 def _problems_if_applied(*, referral: Referral, user: User, data: Any) -> dict[str, list[str]]:
     """The submission problems the draft would have with this step's data, saved nowhere."""
     from django.db import transaction
@@ -189,7 +215,10 @@ def _problems_if_applied(*, referral: Referral, user: User, data: Any) -> dict[s
             updated = Referral.objects.select_related("youth", "current_analysis").get(
                 pk=updated.pk
             )
-            problems = services.submission_problems(referral=updated)
+            if _completing_documents(referral):
+                problems = services.document_problems(referral=updated)
+            else:
+                problems = services.submission_problems(referral=updated)
             raise _Rollback
     except _Rollback:
         pass
@@ -281,8 +310,16 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "question_form": QuestionForm(),
             "expert_form": ExpertTableForm(initial={"note": referral.expert_table_note}),
             "close_form": CloseForm(),
+            # Issue 21: the expert tables and the care outside coordination of the request.
+            **expert_tables_context(referral=referral, user=user),
+            "outside_placement": OutsidePlacement.objects.filter(referral=referral)
+            .select_related("provider")
+            .first(),
             "can_coordinate": user.role == Role.COORDINATOR,
             "can_edit": user.role == Role.REFERRER and referral.is_editable,
+            "can_complete_documents": user.role == Role.REFERRER
+            and _completing_documents(referral),
+            "documents_overdue": referral.documents_overdue(),
             "can_close": user.role == Role.COORDINATOR
             and referral.status in services.CLOSABLE_BY_HAND,
             "can_reopen": user.role == Role.COORDINATOR
@@ -309,19 +346,52 @@ def referral_close(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Dit verzoek kan nu niet worden afgesloten."))
         return redirect("referrals:detail", pk=referral.pk)
     form = CloseForm(request.POST if request.method == "POST" else None)
-    context: dict[str, Any] = {"referral": referral, "form": form, "confirming": False}
+    # Placed outside coordination asks where, how, at what cost and why (issue 21); the
+    # detail page's short form posts the outcome alone, which opens these fields unbound.
+    outside_posted = request.method == "POST" and request.POST.get("outside-shown") == "1"
+    outside_form = OutsidePlacementForm(request.POST if outside_posted else None)
+    context: dict[str, Any] = {
+        "referral": referral,
+        "form": form,
+        "outside_form": outside_form,
+        "confirming": False,
+    }
     if request.method == "GET" or not form.is_valid():
         status = 400 if request.method == "POST" else 200
         return render(request, "referrals/close.html", context, status=status)
     outcome = form.cleaned_data["outcome"]
+    outside = outcome == Referral.CloseOutcome.PLACED_OUTSIDE_COORDINATION
+    if outside and not outside_posted:
+        return render(request, "referrals/close.html", context)
+    outside_data = None
+    if outside:
+        if not outside_form.is_valid():
+            return render(request, "referrals/close.html", context, status=400)
+        outside_data = outside_form.to_data()
+        problems = services.outside_placement_problems(referral=referral, data=outside_data)
+        if problems:
+            outside_form.show_errors(problems)
+            return render(request, "referrals/close.html", context, status=400)
     if request.POST.get("confirmed") != "1":
         context.update(
-            confirming=True, outcome=outcome, outcome_label=Referral.CloseOutcome(outcome).label
+            confirming=True,
+            outcome=outcome,
+            outcome_label=Referral.CloseOutcome(outcome).label,
+            outside=outside,
+            outside_labels=_outside_labels(outside_data),
         )
         return render(request, "referrals/close.html", context)
     try:
-        services.referral_close(referral=referral, by=_user(request), outcome=outcome)
+        services.referral_close(
+            referral=referral,
+            by=_user(request),
+            outcome=outcome,
+            outside_placement=outside_data,
+        )
     except ValidationFailed as failure:
+        if outside:
+            outside_form.show_errors(failure.errors, prefix="outside_placement.")
+            return render(request, "referrals/close.html", context, status=400)
         for texts in failure.errors.values():
             for text in texts:
                 messages.error(request, text)
@@ -330,6 +400,15 @@ def referral_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Het verzoek is afgesloten."))
     return redirect("referrals:detail", pk=referral.pk)
+
+
+def _outside_labels(data: dict[str, Any] | None) -> dict[str, str]:
+    if not data:
+        return {}
+    return {
+        "arrangement": str(OutsideArrangement(data["arrangement"]).label),
+        "reason": str(OutsideReason(data["reason"]).label),
+    }
 
 
 @require_http_methods(["GET", "POST"])

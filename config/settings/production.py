@@ -27,3 +27,25 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # The compose health check and a load balancer's probe ask over plain HTTP from inside.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Documents in S3-compatible object storage (django-storages) when DOCUMENTS_S3_BUCKET is
+# set; otherwise on the file system at DOCUMENTS_ROOT (base.py). Environment:
+# DOCUMENTS_S3_BUCKET, DOCUMENTS_S3_ENDPOINT_URL (for a non-AWS provider),
+# DOCUMENTS_S3_REGION, DOCUMENTS_S3_ACCESS_KEY_ID, DOCUMENTS_S3_SECRET_ACCESS_KEY (or the
+# usual AWS_* variables / instance role boto3 reads itself). Objects are private; the site
+# streams them through its download view, never through a public or signed URL.
+if os.environ.get("DOCUMENTS_S3_BUCKET"):
+    STORAGES["documents"] = {  # noqa: F405
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["DOCUMENTS_S3_BUCKET"],
+            "endpoint_url": os.environ.get("DOCUMENTS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DOCUMENTS_S3_REGION") or None,
+            "access_key": os.environ.get("DOCUMENTS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("DOCUMENTS_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }

@@ -1,5 +1,7 @@
 """Test settings: PostgreSQL and Redis from the environment (`make test` starts both)."""
 
+import tempfile
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import (
     DATABASE_APP_ROLE,
@@ -29,4 +31,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Documents in a throw-away directory of the test run (tests/documents use their own).
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="rop-documents-"), "base_url": None},
+    },
 }

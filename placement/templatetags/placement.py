@@ -55,10 +55,23 @@ def board_items(cards: "Iterable[BoardCard]") -> SafeString:
     return mark_safe(  # noqa: S308 - every value is escaped here
         "\n".join(
             f'<li><a class="utrecht-link" href="{escape(card.href)}">{escape(card.code)}</a>'
-            f" — {escape(card.days)}</li>"
+            f" — {escape(card.days)}{_card_details(card)}</li>"
             for card in cards
         )
     )
+
+
+def _card_details(card: "BoardCard") -> str:
+    """A card's facts, offer deadline and flags (each flag in words, not colour alone)."""
+    parts = []
+    if card.facts:
+        parts.append(f'<br><span class="rop-card__facts">{escape(card.facts)}</span>')
+    if card.deadline:
+        parts.append(f'<br><span class="rop-card__deadline">{escape(card.deadline)}</span>')
+    if card.flags:
+        flags = " ".join(f'<span class="rop-flag">{escape(flag)}</span>' for flag in card.flags)
+        parts.append(f'<br><span class="rop-card__flags">{flags}</span>')
+    return "".join(parts)
 
 
 def whole_days_since(moment: datetime) -> int:

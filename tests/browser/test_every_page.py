@@ -13,10 +13,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -24,8 +26,10 @@ from playwright.sync_api import Browser, Page
 
 from accounts.models import Notification, Role, User
 from accounts.tokens import api_token_create
+from agenda.services import calendar_feed_create
 from capacity.models import Location
 from capacity.services import capacity_change_announce
+from documents.models import Document
 from placement import services as placement_services
 from referrals import services as referral_services
 from referrals.models import Referral
@@ -34,6 +38,8 @@ from tests.browser.axe import AXE_JS, BLOCKING, axe_violations, format_violation
 from tests.browser.conftest import screenshot
 from tests.conftest import Cast
 from tests.factories import UserFactory
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,6 +102,10 @@ class World:
     tokens: dict[str, int]  # an API key of each user, for its revoke page
     notification: int  # one the offers above sent
     change: int  # an announced change of provider A's places
+    document: int  # a document of `matching`, shareable with provider A
+    expert_table: int  # an expert table of `matching`
+    outside: Referral  # closed as placed outside coordination
+    feeds: dict[str, str]  # each user's calendar feed secret
 
 
 @pytest.fixture
@@ -150,6 +160,43 @@ def world(
         reason="staffing",
         new_total=4,
     )
+    uploader = Client()
+    uploader.force_login(coordinator)
+    uploaded = uploader.post(
+        f"/documenten/verzoek/{matching.pk}/",
+        {"kind": "va", "file": SimpleUploadedFile("va.pdf", PDF_BYTES, "application/pdf")},
+    )
+    assert uploaded.status_code == 302, uploaded.content.decode()[:500]
+    document = Document.objects.get(referral=matching)
+    document.shareable_anonymised = True
+    document.save(update_fields=["shareable_anonymised"])
+    expert_table = referral_services.expert_table_convene(
+        referral=matching,
+        by=coordinator,
+        data={
+            "convened_on": timezone.localdate(),
+            "disciplines": ["youth_psychiatry", "municipality"],
+            "question": "Past een behandelgroep, of is eerst diagnostiek nodig?",
+        },
+    )
+    outside = make_referral()
+    referral_services.referral_close(
+        referral=outside,
+        by=coordinator,
+        outcome="placed_outside_coordination",
+        outside_placement={
+            "provider_name": "Zorgboerderij De Horst",
+            "arrangement": "maatwerk",
+            "cost_per_day": Decimal("685.50"),
+            "start_date": timezone.localdate() - timedelta(days=2),
+            "reason": "no_fitting_place",
+        },
+    )
+    feeds = {
+        role: calendar_feed_create(user=user)[1]
+        for role, user in users.items()
+        if role in ("coordinator", "referrer", "provider_a")
+    }
     for offer in (open_offer, accepted_offer):
         offer.refresh_from_db()
     return World(
@@ -166,6 +213,10 @@ def world(
         tokens=tokens,
         notification=Notification.objects.values_list("pk", flat=True)[0],
         change=change.pk,
+        document=document.pk,
+        expert_table=expert_table.pk,
+        outside=outside,
+        feeds=feeds,
     )
 
 
@@ -186,6 +237,14 @@ def urls_of(route: Route, world: World, role: str) -> list[tuple[str, str]]:
         "placement:placement-record": lambda: one(offer_id=world.accepted_offer.pk),
         "referrals:action": lambda: one(pk=world.matching.pk, action="close"),
         "analyses:export": lambda: one(table="kpis"),
+        "referrals:expert-table-edit": lambda: one(
+            pk=world.matching.pk, table_id=world.expert_table
+        ),
+        "referrals:outside-placement-edit": lambda: one(pk=world.outside.pk),
+        "documents:download": lambda: one(pk=world.document),
+        "documents:share": lambda: one(pk=world.document),
+        "documents:remove": lambda: one(pk=world.document),
+        "agenda:feed": lambda: one(token=world.feeds[role]) if role in world.feeds else [],
     }
     if route.name in by_route:
         return by_route[route.name]()

@@ -9,7 +9,7 @@ from itertools import pairwise
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.test import Client
 from django.utils import timezone
 from pytest_django import Settings as SettingsWrapper
@@ -93,8 +93,15 @@ def assert_the_region_and_users() -> None:
 
 
 def assert_every_submission_had_a_complete_va() -> None:
-    """Rule 1: at each submission a complete VA existed, written before it."""
-    submissions = ReferralEvent.objects.filter(to_status=Referral.Status.SUBMITTED)
+    """Rule 1: at each submission a complete VA existed, written before it; a crisis
+    placement's documents follow (in time, late, or still outstanding)."""
+    crises = Referral.objects.filter(urgency="crisis", documents_due_on__isnull=False)
+    assert crises.filter(documents_completed_on__lte=F("documents_due_on")).exists()
+    assert crises.filter(documents_completed_on__gt=F("documents_due_on")).exists()
+    assert crises.filter(documents_completed_on__isnull=True).exists()
+    submissions = ReferralEvent.objects.filter(to_status=Referral.Status.SUBMITTED).exclude(
+        referral__urgency="crisis"
+    )
     assert submissions.count() > 300
     analyses = defaultdict(list)
     for analysis in ExplanatoryAnalysis.objects.all():
@@ -206,7 +213,9 @@ def assert_missing_groups_wait() -> None:
     for referral in Referral.objects.select_related("current_analysis").exclude(
         status=Referral.Status.DRAFT
     ):
-        assert referral.current_analysis is not None
+        if referral.current_analysis is None:  # a crisis whose documents have not followed
+            assert referral.urgency == "crisis" and referral.documents_completed_on is None
+            continue
         referrals[_profile(referral.current_analysis)].append(referral)
     placed = set(Placement.objects.values_list("referral_id", flat=True))
     for group in ("forensic", "orthopsychiatry", "unconditional"):
@@ -214,7 +223,9 @@ def assert_missing_groups_wait() -> None:
         share = sum(r.pk in placed for r in referrals[group]) / len(referrals[group])
         assert share < 0.4, group
     regular = referrals["regular"]
-    assert sum(r.pk in placed for r in regular) / len(regular) > 0.6
+    # Since locations two intensity bands below the need are excluded (issue 22.4) and crisis
+    # placements take places too (issue 21.1), a little over half of the regular cases is placed.
+    assert sum(r.pk in placed for r in regular) / len(regular) > 0.55
 
 
 def assert_providers_refuse_in_their_own_way() -> None:

@@ -160,7 +160,7 @@ def test_ending_frees_the_place_in_the_same_transaction(
     assert (placement.status, placement.end_reason, placement.outflow) == (
         "ended",
         "planned_outflow",
-        "lighter_care",
+        "lighter_residential",  # the code before issue 21.5, still accepted
     )
     placement.referral.refresh_from_db()
     assert placement.referral.status == Referral.Status.CLOSED

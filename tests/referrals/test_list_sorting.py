@@ -62,8 +62,11 @@ def test_status_filter(cast: Cast, make_referral: Any) -> None:
     html = client.get(f"/referrals/?status={Referral.Status.SUBMITTED}").content.decode()
     assert submitted.code in html
     assert draft.code not in html
-    # An unknown status is ignored, not an error.
-    assert draft.code in client.get("/referrals/?status=nonsense").content.decode()
+    # An unknown status is a Dutch error on the field and 400 (issue 20), no rows, no 500.
+    response = client.get("/referrals/?status=nonsense")
+    assert response.status_code == 400
+    assert 'data-field="status"' in response.content.decode()
+    assert draft.code not in response.content.decode()
 
 
 def test_coordinator_intake_and_list_have_constant_queries(

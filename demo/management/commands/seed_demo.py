@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from demo import history, region
+from demo import documents, history, locations, region
 
 
 class Command(BaseCommand):
@@ -29,6 +29,9 @@ class Command(BaseCommand):
             organisations = region.seed_organisations(regions)
             users = region.seed_users(organisations)
         loaded = history.seed_history(regions=regions)
+        with transaction.atomic():
+            locations.seed_bands_and_contracts()  # issue 22
+        documents.seed_documents()  # issue 20, point 4: two example documents
         reports = f"rapporten in {loaded['ms']} ms" if loaded["loaded"] else "rapporten ongewijzigd"
         self.stdout.write(
             self.style.SUCCESS(
