@@ -3,8 +3,9 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -43,6 +44,7 @@ from referrals.dossier import (
     expert_tables_of,
 )
 from referrals.models import ExplanatoryAnalysis, Referral
+from referrals.search import audit_search, search_referrals
 from referrals.selectors import referral_for_user, referrals_for_user, youth_identity_for
 
 
@@ -266,13 +268,37 @@ class ReferralListCreate(generics.GenericAPIView[Referral]):
     def get_queryset(self) -> QuerySet[Referral]:
         return referrals_for_user(user=_user(self.request)).order_by("-created_at", "-id")
 
-    @extend_schema(operation_id="referrals_list")
+    @extend_schema(
+        operation_id="referrals_list",
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description=_(
+                    "Zoeken: code (met of zonder ROP-), naam of BSN van de jongere, gemeente "
+                    "(elke zoekvraag wordt vastgelegd in het toegangslogboek, de zoektekst niet)"
+                ),
+            ),
+        ],
+    )
     def get(self, request: Request) -> Response:
         queryset = self.get_queryset()
         status_filter = request.query_params.get("status")
         if status_filter:
             queryset = queryset.filter(status=status_filter)
+        raw = request.query_params.get("q", "")
+        kind = None
+        if raw.strip():
+            found = search_referrals(user=_user(request), raw=raw)
+            if found.query.error:
+                raise serializers.ValidationError({"q": [found.query.error]})
+            kind = found.query.kind
+            queryset = queryset.filter(pk__in=found.referrals.values("pk"))
         page = self.paginate_queryset(queryset)
+        if kind is not None:
+            paginator = self.paginator
+            assert isinstance(paginator, Pagination) and paginator.page is not None
+            audit_search(user=_user(request), kind=kind, hits=paginator.page.paginator.count)
         return self.get_paginated_response(ReferralListOut(page, many=True).data)
 
     @extend_schema(request=ReferralIn, responses={201: ReferralShortOut})

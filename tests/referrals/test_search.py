@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
-from accounts.models import AuditEntry, Role
+from accounts.models import AuditEntry, Role, User
 from referrals.models import ExplanatoryAnalysis, Referral, YouthIdentity
 from referrals.search import Kind, classify
 from tests.conftest import Cast
@@ -288,3 +289,43 @@ def test_the_sql_and_python_folding_agree_letter_for_letter(
     for typed in ("lucja", "SOREN", "munoz", "søren müñoz"):
         html = signed_in(cast.coordinator).get("/zoeken/", {"q": typed}).content.decode()
         assert link(found) in html, (typed, fold(typed))
+
+
+# --- the API: GET /api/v1/referrals/?q= (a referrer's own system) ---------------------
+
+
+def _api(user: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_the_api_list_searches_by_code_within_scope_and_audits(
+    cast: Cast, make: Callable[..., Referral]
+) -> None:
+    referral = make()
+    other = make(bsn=OTHER_BSN)
+    number = referral.code.rsplit("-", 1)[1]
+    answer = _api(cast.referrer).get("/api/v1/referrals/", {"q": referral.code.lower()})
+    assert answer.status_code == 200
+    assert [row["code"] for row in answer.json()["results"]] == [referral.code]
+    assert other.code not in answer.content.decode()
+    entry = AuditEntry.objects.filter(action="referral.search", user=cast.referrer).get()
+    assert entry.object_id == "code:1"
+    assert number not in entry.object_id
+
+
+def test_the_api_list_refuses_a_wrong_bsn_naming_q(cast: Cast) -> None:
+    answer = _api(cast.referrer).get("/api/v1/referrals/", {"q": "123456789"})
+    assert answer.status_code == 400
+    assert "q" in answer.json()["errors"]
+    assert not AuditEntry.objects.filter(action="referral.search").exists()
+
+
+def test_the_api_search_of_another_organisation_finds_nothing(
+    cast: Cast, make: Callable[..., Referral]
+) -> None:
+    referral = make()
+    answer = _api(cast.referrer2).get("/api/v1/referrals/", {"q": referral.code})
+    assert answer.status_code == 200
+    assert answer.json()["results"] == []
