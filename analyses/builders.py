@@ -144,7 +144,13 @@ def _referral_facts(ctx: Context) -> str:
                     THEN 1 ELSE 0 END AS crisis_documents_due,
                CASE WHEN r.urgency = 'crisis'
                          AND r.documents_completed_on <= r.documents_due_on
-                    THEN 1 ELSE 0 END AS crisis_documents_in_time
+                    THEN 1 ELSE 0 END AS crisis_documents_in_time,
+               -- Coded origin and care outside coordination (issue 21).
+               {bytewise("r.urgency")} AS urgency,
+               {bytewise("r.previous_situation")} AS previous_situation,
+               {bytewise("r.request_kind")} AS request_kind,
+               CASE WHEN r.close_outcome = 'placed_outside_coordination'
+                    THEN 1 ELSE 0 END AS outside
         FROM referrals_referral r
         JOIN referrals_youthidentity y ON y.id = r.youth_id
         LEFT JOIN accounts_municipality m ON m.id = y.municipality_id
@@ -198,7 +204,8 @@ def build_unmet_need(ctx: Context) -> Report:
                SUM(CASE WHEN close_outcome = 'resolved_at_home' THEN 1 ELSE 0 END)
                    AS resolved_at_home,
                SUM(refusals) AS refusals,
-               SUM(hard) AS hard_to_place
+               SUM(hard) AS hard_to_place,
+               SUM(outside) AS placed_outside
         FROM pr GROUP BY {keys}
     ), medians AS (
         {median("pr", PROFILE, "days_waiting_now", "waiting_now = 1")}
@@ -220,6 +227,7 @@ def build_unmet_need(ctx: Context) -> Report:
            CASE WHEN t.secured = 1 THEN TRUE ELSE FALSE END, t.referrals,
            t.placed_first_choice, t.placed_other, t.waiting_now,
            {rounded("m.median", 2)}, t.resolved_at_home, t.refusals, t.hard_to_place,
+           t.placed_outside,
            COALESCE(tr.r1 || COALESCE(',' || tr.r2, '') || COALESCE(',' || tr.r3, ''), '')
     FROM totals t
     LEFT JOIN medians m ON {_on("m", "t", PROFILE)}
@@ -235,7 +243,78 @@ def build_unmet_need(ctx: Context) -> Report:
             "resolved_at_home",
             "refusals",
             "hard_to_place",
+            "placed_outside",
             "top_refusal_reasons",
+        ),
+        sql=sql,
+    )
+
+
+def build_outside_care(ctx: Context) -> Report:
+    """Referrals closed as placed outside coordination, by their first-choice care form,
+    contracted or not and arrangement, periodised like unmet need (by submission). The cost
+    per day is summed over those whose cost is known (`with_cost`), so the page can give the
+    average. No provider and no free text: a provider outside the contract by name could
+    identify the youth."""
+    sql = f"""{_referral_facts(ctx)}
+        SELECT pr.period, pr.region, pr.care_form, op.contracted,
+               {bytewise("op.arrangement")}, COUNT(*),
+               COUNT(op.cost_per_day),
+               CAST(SUM(op.cost_per_day) AS double precision)
+        FROM pr JOIN placement_outsideplacement op ON op.referral_id = pr.id
+        WHERE pr.outside = 1
+        GROUP BY pr.period, pr.region, pr.care_form, op.contracted, op.arrangement"""
+    return Report(
+        columns=(
+            "period",
+            "region",
+            "care_form",
+            "contracted",
+            "arrangement",
+            "youths",
+            "with_cost",
+            "cost_per_day_sum",
+        ),
+        sql=sql,
+    )
+
+
+ORIGIN_DIMENSIONS = ("urgency", "previous_situation", "request_kind")
+
+
+def build_origin(ctx: Context) -> Report:
+    """Referrals per coded origin (urgency, previous situation, kind of request), each one
+    dimension at a time, per first-choice care form and for every care form (''): placed,
+    placed outside coordination, waiting now, and the median days to placement, so that
+    crisis is seen apart from planned."""
+    branches = "\n    UNION ALL\n    ".join(
+        f"""SELECT period, region, care_form, '{name}' AS dimension, {name} AS code,
+               placed, outside, waiting_now, days_to_placement FROM pr"""
+        for name in ORIGIN_DIMENSIONS
+    )
+    sql = f"""{_referral_facts(ctx)},
+    origin AS (
+        {branches}
+    )
+    SELECT period, region, CASE WHEN GROUPING(care_form) = 1 THEN '' ELSE care_form END,
+           {bytewise("dimension")}, code, COUNT(*), SUM(placed), SUM(outside),
+           SUM(waiting_now),
+           {rounded("percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_placement)", 2)}
+    FROM origin
+    GROUP BY GROUPING SETS ((period, region, dimension, code, care_form),
+                            (period, region, dimension, code))"""
+    return Report(
+        columns=(
+            "period",
+            "region",
+            "care_form",
+            "dimension",
+            "code",
+            "referrals",
+            "placed",
+            "placed_outside",
+            "waiting_now",
+            "median_days_to_placement",
         ),
         sql=sql,
     )
@@ -328,7 +407,8 @@ def build_replacements(ctx: Context) -> Report:
                         THEN 1 ELSE 0 END AS r6,
                    CASE WHEN p.end_reason = 'replacement'
                          AND p.end_date - p.start_date <= 365
-                        THEN 1 ELSE 0 END AS r12
+                        THEN 1 ELSE 0 END AS r12,
+                   p.end_date, p.end_reason
             FROM placement_placement p
             JOIN referrals_referral r ON r.id = p.referral_id
             JOIN referrals_youthidentity y ON y.id = r.youth_id
@@ -337,10 +417,25 @@ def build_replacements(ctx: Context) -> Report:
             JOIN accounts_organisation org ON org.id = p.provider_id
             JOIN capacity_location l ON l.id = p.location_id
             WHERE p.status <> 'cancelled'
+        ), moves AS (
+            -- Each fact on the day it happened: a start (with its re-placement within 6/12
+            -- months), an end by re-placement, a risk closed as prevented (issue 21).
+            SELECT d, reg, provider, care_form, 1 AS started, r6, r12, 0 AS replaced,
+                   0 AS prevented
+            FROM pl
+            UNION ALL
+            SELECT end_date, reg, provider, care_form, 0, 0, 0, 1, 0
+            FROM pl WHERE end_reason = 'replacement' AND end_date IS NOT NULL
+            UNION ALL
+            SELECT (k.closed_at AT TIME ZONE '{settings.TIME_ZONE}')::date, pl.reg,
+                   pl.provider, pl.care_form, 0, 0, 0, 0, 1
+            FROM placement_placementrisk k JOIN pl ON pl.id = k.placement_id
+            WHERE k.outcome = 'prevented' AND k.closed_at IS NOT NULL
         ), pp AS (
-            {periodised("pl")}
+            {periodised("moves")}
         )
-        SELECT period, region, provider, care_form, COUNT(*), SUM(r6), SUM(r12)
+        SELECT period, region, provider, care_form, SUM(started), SUM(r6), SUM(r12),
+               SUM(replaced), SUM(prevented)
         FROM pp GROUP BY period, region, provider, care_form"""
     return Report(
         columns=(
@@ -351,6 +446,8 @@ def build_replacements(ctx: Context) -> Report:
             "started",
             "replaced_6m",
             "replaced_12m",
+            "replaced",
+            "prevented",
         ),
         sql=sql,
     )
@@ -398,7 +495,10 @@ def build_kpis(ctx: Context) -> Report:
     """Five figures per period, region and first-choice care form (value = numerator /
     denominator, or a median with numerator = denominator = n), and the share of stale
     capacity per region and care form (period 'all': it is today's); `care_form` '' is every
-    care form."""
+    care form. Issue 21 adds the outflow of the placements ended in the period (by end
+    date): `outflow_lighter` (home, foster care, lighter residential, supported living, of
+    every ended placement) and `stagnation_days` (median days ready to leave before the end,
+    over those with `ready_to_leave_since`)."""
     figures = [
         ("days_to_placement", "placements", "placements", rounded("median", 2)),
         ("offers_per_placement", "offers_placed", "placements", None),
@@ -409,11 +509,33 @@ def build_kpis(ctx: Context) -> Report:
         ("crisis_share", "crisis", "referrals", None),
         ("crisis_documents_in_time", "crisis_in_time", "crisis_due", None),
     ]
+    # Issue 21: outflow of the placements ended in the period (by their end date).
+    ended_figures = [
+        ("outflow_lighter", "lighter", "ended", None),
+        ("stagnation_days", "stagnated", "stagnated", rounded("stagnation", 2)),
+    ]
     per_region = "\n    UNION ALL\n    ".join(
         f"""SELECT period, region, cf, '{code}', CAST({num} AS FLOAT),
            CAST({den} AS INTEGER), CAST({value or ratio(num, den)} AS FLOAT) FROM figures"""
         for code, num, den, value in figures
     )
+    per_region_ended = "\n    UNION ALL\n    ".join(
+        f"""SELECT period, region, cf, '{code}', CAST({num} AS FLOAT),
+           CAST({den} AS INTEGER), CAST({value or ratio(num, den)} AS FLOAT) FROM ended_figures"""
+        for code, num, den, value in ended_figures
+    )
+    lighter = "('home', 'foster_care', 'lighter_residential', 'supported_living')"
+    ended = f"""SELECT p.end_date AS d, {bytewise("COALESCE(rg.code, '')")} AS reg,
+               {bytewise("COALESCE(ea.needed_care_forms ->> 0, '')")} AS care_form,
+               CASE WHEN p.outflow IN {lighter} THEN 1 ELSE 0 END AS lighter,
+               p.end_date - p.ready_to_leave_since AS ready_days
+        FROM placement_placement p
+        JOIN referrals_referral r ON r.id = p.referral_id
+        JOIN referrals_youthidentity y ON y.id = r.youth_id
+        LEFT JOIN accounts_municipality m ON m.id = y.municipality_id
+        LEFT JOIN accounts_region rg ON rg.id = m.region_id
+        LEFT JOIN referrals_explanatoryanalysis ea ON ea.id = r.current_analysis_id
+        WHERE p.status = 'ended' AND p.end_date IS NOT NULL"""
     measures = """COUNT(*) AS referrals,
                SUM(placed) AS placements,
                SUM(CASE WHEN placed = 1 THEN offers ELSE 0 END) AS offers_placed,
@@ -437,12 +559,25 @@ def build_kpis(ctx: Context) -> Report:
                percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_placement)
                    FILTER (WHERE placed = 1) AS median
         FROM pr GROUP BY GROUPING SETS ((period, region, care_form), (period, region))
+    ), ended AS (
+        {ended}
+    ), pe AS (
+        {periodised("ended")}
+    ), ended_figures AS (
+        SELECT period, region, CASE WHEN GROUPING(care_form) = 1 THEN '' ELSE care_form END
+                   AS cf,
+               COUNT(*) AS ended, SUM(lighter) AS lighter,
+               COUNT(ready_days) AS stagnated,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY ready_days) AS stagnation
+        FROM pe GROUP BY GROUPING SETS ((period, region, care_form), (period, region))
     ), {_location_levels("l.is_active")}, capacity AS (
         SELECT region, CASE WHEN GROUPING(care_form) = 1 THEN '' ELSE care_form END AS cf,
                COUNT(*) AS locations, COALESCE(SUM({stale}), 0) AS stale
         FROM located GROUP BY GROUPING SETS ((region, care_form), (region))
     )
     {per_region}
+    UNION ALL
+    {per_region_ended}
     UNION ALL
     SELECT 'all', region, cf, 'stale_capacity', CAST(stale AS FLOAT),
            CAST(locations AS INTEGER), CAST({ratio("stale", "locations")} AS FLOAT)
@@ -541,4 +676,6 @@ BUILDERS: dict[str, Callable[[Context], Report]] = {
     "chains": build_chains,
     "kpis": build_kpis,
     "occupancy": build_occupancy,
+    "outside_care": build_outside_care,
+    "origin": build_origin,
 }

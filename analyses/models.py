@@ -84,6 +84,8 @@ class UnmetNeedRow(ReportRow):
     resolved_at_home = models.PositiveIntegerField(_("thuis opgelost"))
     refusals = models.PositiveIntegerField(_("weigeringen"))
     hard_to_place = models.PositiveIntegerField(_("moeilijk plaatsbaar"))
+    # Closed as placed outside coordination (issue 21): need the contracted offer did not meet.
+    placed_outside = models.PositiveIntegerField(_("buiten de coördinatie geplaatst"), default=0)
     top_refusal_reasons = models.CharField(
         _("meest genoemde weigerredenen"), max_length=200, blank=True
     )  # codes, most first
@@ -153,6 +155,10 @@ class ReplacementRow(ReportRow):
     started = models.PositiveIntegerField(_("gestart"))
     replaced_6m = models.PositiveIntegerField(_("overgeplaatst binnen 6 maanden"))
     replaced_12m = models.PositiveIntegerField(_("overgeplaatst binnen 12 maanden"))
+    # Issue 21: in the period, placements ended by re-placement and placements at risk whose
+    # re-placement was prevented (PlacementRisk closed as `prevented`), side by side.
+    replaced = models.PositiveIntegerField(_("doorgeplaatst in de periode"), default=0)
+    prevented = models.PositiveIntegerField(_("doorplaatsing voorkomen"), default=0)
 
     class Meta:
         ordering = ["period", "region", "provider", "care_form"]
@@ -208,6 +214,46 @@ class OccupancyRow(ReportRow):
         verbose_name_plural = _("bezetting (rijen)")
 
 
+class OutsideCareRow(ReportRow):
+    """Referrals closed as placed outside coordination (issue 21): need the contracted offer
+    did not meet, per first-choice care form × contracted or not × arrangement, with the sum
+    of their cost per day over those whose cost is known. Codes only: no provider, no text."""
+
+    care_form = models.CharField(_("zorgvorm"), max_length=30, blank=True)
+    contracted = models.BooleanField(_("gecontracteerd"))
+    arrangement = models.CharField(_("arrangement"), max_length=20)
+    youths = models.PositiveIntegerField(_("jongeren"))
+    with_cost = models.PositiveIntegerField(_("met bekende kosten per dag"))
+    cost_per_day_sum = models.FloatField(_("som kosten per dag (€)"), null=True)
+
+    class Meta:
+        ordering = ["period", "region", "care_form", "-contracted", "arrangement"]
+        indexes = [models.Index(fields=["period", "region"], name="outside_care_scope")]
+        verbose_name = _("zorg buiten de coördinatie (rij)")
+        verbose_name_plural = _("zorg buiten de coördinatie (rijen)")
+
+
+class OriginRow(ReportRow):
+    """Referrals by one coded origin dimension (issue 21): `dimension` is `urgency`,
+    `previous_situation` or `request_kind`, `code` its value ('' = not recorded); per
+    first-choice care form ('' = every care form)."""
+
+    care_form = models.CharField(_("zorgvorm"), max_length=30, blank=True, default="")
+    dimension = models.CharField(_("kenmerk"), max_length=20)
+    code = models.CharField(_("waarde"), max_length=20, blank=True)
+    referrals = models.PositiveIntegerField(_("verzoeken"))
+    placed = models.PositiveIntegerField(_("geplaatst"))
+    placed_outside = models.PositiveIntegerField(_("buiten de coördinatie geplaatst"))
+    waiting_now = models.PositiveIntegerField(_("nu wachtend"))
+    median_days_to_placement = models.FloatField(_("mediaan dagen tot plaatsing"), null=True)
+
+    class Meta:
+        ordering = ["period", "region", "dimension", "code"]
+        indexes = [models.Index(fields=["period", "region"], name="origin_scope")]
+        verbose_name = _("herkomst (rij)")
+        verbose_name_plural = _("herkomst (rijen)")
+
+
 REPORT_MODELS: dict[str, type[ReportRow]] = {
     "unmet_need": UnmetNeedRow,
     "need_matrix": NeedMatrixRow,
@@ -217,4 +263,6 @@ REPORT_MODELS: dict[str, type[ReportRow]] = {
     "chains": ChainRow,
     "kpis": KpiRow,
     "occupancy": OccupancyRow,
+    "outside_care": OutsideCareRow,
+    "origin": OriginRow,
 }

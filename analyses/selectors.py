@@ -23,7 +23,9 @@ from analyses.disclosure import (
     SMALL,
     Disclosure,
     Pivot,
+    Shown,
     Table,
+    is_small,
     protect_pivot,
     protect_table,
 )
@@ -32,13 +34,24 @@ from analyses.models import (
     KpiRow,
     NeedMatrixRow,
     OccupancyRow,
+    OriginRow,
+    OutsideCareRow,
     ProviderResponseRow,
     RefusalRow,
     ReplacementRow,
     ReportRun,
     UnmetNeedRow,
 )
-from config.codes import CareForm, Expertise, RefusalReason
+from capacity.contract_selectors import cost_report
+from config.codes import (
+    CareForm,
+    Expertise,
+    OutsideArrangement,
+    PreviousSituation,
+    RefusalReason,
+    RequestKind,
+    Urgency,
+)
 from config.errors import NotFound, ValidationFailed
 
 CARE_FORMS = {k: str(v) for k, v in CareForm.choices}
@@ -197,6 +210,7 @@ UNMET_COUNTS = [
     "resolved_at_home",
     "refusals",
     "hard_to_place",
+    "placed_outside",
 ]
 
 
@@ -308,7 +322,7 @@ def refusals(*, filters: Filters, disclosure: Disclosure) -> dict[str, Table]:
     return {"reasons": reasons, "providers": providers}
 
 
-REPLACEMENT_COUNTS = ["started", "replaced_6m", "replaced_12m"]
+REPLACEMENT_COUNTS = ["started", "replaced_6m", "replaced_12m", "replaced", "prevented"]
 
 
 def replacements(*, filters: Filters, disclosure: Disclosure) -> dict[str, Table]:
@@ -359,6 +373,21 @@ KPI_LABELS = {
     "waiting_17_plus": _("Jongeren van 17+ die nu wachten"),
     "stale_capacity": _("Capaciteitscijfers ouder dan 7 dagen (%)"),
     "occupancy": _("Bezettingsgraad, laatste maand (%)"),
+    "outflow_lighter": _("Uitstroom naar lichtere zorg (%)"),
+    "stagnation_days": _("Stagnatie: mediane dagen klaar voor uitstroom zonder plek"),
+}
+# How each KPI of issue 21 is defined, shown under its label.
+KPI_DESCRIPTIONS = {
+    "outflow_lighter": _(
+        "Van de plaatsingen die in de periode eindigden: het deel dat uitstroomde naar huis, "
+        "pleegzorg, lichtere residentiële zorg of begeleid of zelfstandig wonen. Een "
+        "doorplaatsing, volwassenenzorg, 'anders' en een onbekende bestemming tellen als niet "
+        "lichter."
+    ),
+    "stagnation_days": _(
+        "Van de plaatsingen die in de periode eindigden en een datum 'klaar voor uitstroom' "
+        "hebben: de mediaan van het aantal dagen tussen die datum en het einde."
+    ),
 }
 
 
@@ -373,7 +402,14 @@ def kpis(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
     def add(code: str, value: Any) -> None:
-        out.append({"code": code, "label": str(KPI_LABELS[code]), "value": value})
+        out.append(
+            {
+                "code": code,
+                "label": str(KPI_LABELS[code]),
+                "value": value,
+                "description": str(KPI_DESCRIPTIONS.get(code, "")),
+            }
+        )
 
     def n(code: str) -> int:
         row = figures.get(code)
@@ -402,6 +438,13 @@ def kpis(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
         add(
             "crisis_documents_in_time",
             disclosure.share(n("crisis_documents_in_time"), d("crisis_documents_in_time")),
+        )
+    if "outflow_lighter" in figures:
+        add("outflow_lighter", disclosure.share(n("outflow_lighter"), d("outflow_lighter")))
+        stagnation = figures.get("stagnation_days")
+        add(
+            "stagnation_days",
+            disclosure.median(stagnation.value if stagnation else None, n("stagnation_days")),
         )
     if "stale_capacity" in figures and filters.period in _periods_of_today():
         # Today's figure, so only in a period holding today. Locations, not people: exact
@@ -454,6 +497,229 @@ def occupancy(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any
         }
         for r in qs.order_by("period", "care_form")
     ]
+
+
+def _complement(
+    shown_rows: list[dict[str, Any]],
+    raw_rows: list[dict[str, Any]],
+    column: str,
+    *,
+    group: str | None = None,
+    hide: tuple[str, ...] = (),
+) -> None:
+    """Secondary suppression within a breakdown whose total can be known elsewhere (another
+    table, another breakdown of the same figures): when exactly one cell of a group is
+    suppressed, the smallest other non-zero cell is hidden too, so that the total minus the
+    shown cells gives back a sum of at least two hidden cells, never one youth's figure.
+    `hide` names further columns of the row that go with the count (a cost)."""
+    groups: dict[Any, list[int]] = defaultdict(list)
+    for index, row in enumerate(shown_rows):
+        groups[row.get(group) if group else None].append(index)
+    for indexes in groups.values():
+        hidden = [i for i in indexes if shown_rows[i][column] in SUPPRESSED]
+        if len(hidden) != 1:
+            continue
+        others = [i for i in indexes if i not in hidden and int(raw_rows[i][column])]
+        if not others:
+            continue
+        smallest = min(others, key=lambda i: int(raw_rows[i][column]))
+        shown_rows[smallest][column] = HIDDEN
+        for name in hide:
+            shown_rows[smallest][name] = HIDDEN
+
+
+ARRANGEMENTS = {k: str(v) for k, v in OutsideArrangement.choices}
+OUTSIDE_COUNTS = ["youths", "with_cost"]
+
+
+def _cost(disclosure: Disclosure, total: float | None, cases: int) -> float | str | None:
+    """A sum of money over `cases` youths: hidden for 1 to 4 (it is their own figure)."""
+    if total is None or not cases:
+        return None
+    if not disclosure.exact and is_small(cases):
+        return HIDDEN
+    return round(total, 2)
+
+
+def outside_care(*, filters: Filters, disclosure: Disclosure) -> Table:
+    """Care outside coordination as unmet need (issue 21): youths per first-choice care form,
+    contracted or not and arrangement, with the sum and the average of their cost per day.
+
+    Codes only: no provider (one outside the contract, by name, could identify the youth)
+    and no free text. A cost is shown only over 5 or more youths whose cost is known."""
+    raw = [
+        {
+            "care_form": care_form_label(r.care_form),
+            "contracted": _("gecontracteerd") if r.contracted else _("niet gecontracteerd"),
+            "arrangement": ARRANGEMENTS.get(r.arrangement, r.arrangement),
+            "youths": r.youths,
+            "with_cost": r.with_cost,
+            "_sum": r.cost_per_day_sum,
+        }
+        for r in _scoped(OutsideCareRow.objects.all(), filters, care_form_field="care_form")
+    ]
+    table = protect_table(
+        raw,
+        dimensions=["care_form", "contracted", "arrangement"],
+        counts=OUTSIDE_COUNTS,
+        disclosure=disclosure,
+    )
+    for shown, row in zip(table.rows, raw, strict=True):
+        shown["cost_per_day_sum"] = _cost(disclosure, row["_sum"], row["with_cost"])
+        average = row["_sum"] / row["with_cost"] if row["with_cost"] and row["_sum"] else None
+        shown["cost_per_day_average"] = _cost(disclosure, average, row["with_cost"])
+    if not disclosure.exact:
+        # The youths add up to the unmet-need table's `placed_outside`; the costs and their
+        # base are shown nowhere else, and their totals are hidden below when a cell is.
+        _complement(table.rows, raw, "youths")
+    total_sum = sum(r["_sum"] or 0.0 for r in raw)
+    with_cost = sum(r["with_cost"] for r in raw)
+    any_hidden = any(
+        row["cost_per_day_sum"] in SUPPRESSED or row["with_cost"] in SUPPRESSED
+        for row in table.rows
+    )
+    table.totals["cost_per_day_sum"] = (
+        HIDDEN if any_hidden else _cost(disclosure, total_sum if with_cost else None, with_cost)
+    )
+    table.totals["cost_per_day_average"] = (
+        HIDDEN
+        if any_hidden
+        else _cost(disclosure, total_sum / with_cost if with_cost else None, with_cost)
+    )
+    if any(row["youths"] in SUPPRESSED for row in table.rows) and not disclosure.exact:
+        table.totals["youths"] = HIDDEN
+    if any_hidden and not disclosure.exact:
+        table.totals["with_cost"] = HIDDEN
+    table.columns += ["cost_per_day_sum", "cost_per_day_average"]
+    return table
+
+
+ORIGIN_LABELS: dict[str, dict[str, str]] = {
+    "urgency": {k: str(v) for k, v in Urgency.choices},
+    "previous_situation": {k: str(v) for k, v in PreviousSituation.choices},
+    "request_kind": {k: str(v) for k, v in RequestKind.choices},
+}
+ORIGIN_DIMENSION_LABELS = {
+    "urgency": _("Urgentie"),
+    "previous_situation": _("Vorige situatie"),
+    "request_kind": _("Soort verzoek"),
+}
+ORIGIN_COUNTS = ["referrals", "placed", "placed_outside", "waiting_now"]
+
+
+def origin(*, filters: Filters, disclosure: Disclosure) -> Table:
+    """Referrals by coded origin (issue 21): urgency (crisis apart from planned and urgent),
+    previous situation and kind of request, one dimension at a time, with the median days
+    to placement. Every dimension adds up to the same referrals as the unmet-need table, so
+    a single suppressed cell of a dimension takes a second one with it (`_complement`)."""
+    order = {name: i for i, name in enumerate(ORIGIN_LABELS)}
+    rows = sorted(
+        OriginRow.objects.filter(
+            period=filters.period, region=filters.region, care_form=filters.care_form
+        ),
+        key=lambda r: (
+            order.get(r.dimension, 99),
+            list(ORIGIN_LABELS.get(r.dimension, {})).index(r.code)
+            if r.code in ORIGIN_LABELS.get(r.dimension, {})
+            else 99,
+        ),
+    )
+    raw = [
+        {
+            "dimension_code": r.dimension,
+            "dimension": str(ORIGIN_DIMENSION_LABELS.get(r.dimension, r.dimension)),
+            "origin": ORIGIN_LABELS.get(r.dimension, {}).get(r.code, r.code)
+            or _("(niet vastgelegd)"),
+            **{name: getattr(r, name) for name in ORIGIN_COUNTS},
+            "_median": r.median_days_to_placement,
+        }
+        for r in rows
+    ]
+    table = protect_table(
+        raw,
+        dimensions=["dimension_code", "dimension", "origin"],
+        counts=ORIGIN_COUNTS,
+        disclosure=disclosure,
+        with_totals=False,
+    )
+    if not disclosure.exact:
+        for name in ORIGIN_COUNTS:
+            _complement(table.rows, raw, name, group="dimension_code")
+    for shown, row in zip(table.rows, raw, strict=True):
+        shown["median_days_to_placement"] = (
+            HIDDEN
+            if shown["placed"] == HIDDEN
+            else disclosure.median(row["_median"], row["placed"])
+        )
+    table.columns += ["median_days_to_placement"]
+    return table
+
+
+def _period_year(period: str) -> int:
+    """The calendar year of a period code ('all': this year)."""
+    return int(period[:4]) if period[:4].isdigit() else timezone.localdate().year
+
+
+def bed_days(*, filters: Filters, disclosure: Disclosure) -> dict[str, Any]:
+    """Bed-days and their cost per municipality, region and care form (issue 22), for the
+    calendar year of the period, by `capacity.contract_selectors.cost_report` (its rule of
+    a bed-day and its tariff). The care-form filter narrows the table per care form only;
+    the total is the year's over every care form. For analysts a row over 1 to 4 youths is
+    hidden, a breakdown with one hidden row hides a second one, and the total is hidden when
+    any row is."""
+    year = _period_year(filters.period)
+    regions = Region.objects.all()
+    if filters.region:
+        regions = regions.filter(code=filters.region)
+    report = cost_report(regions=list(regions), year=year)
+    parts: dict[str, Table] = {}
+    any_hidden = False
+    for name, key, rows in (
+        ("municipality", "municipality", report.by_municipality),
+        ("region", "region_name", report.by_region),
+        ("care_form", "location_care_form", report.by_care_form),
+    ):
+        if name == "care_form" and filters.care_form:
+            label = care_form_label(filters.care_form)
+            rows = [r for r in rows if r.label == label]
+        raw: list[dict[str, Any]] = [
+            {
+                "label": r.label or _("(onbekend)"),
+                "youths": r.youths,
+                "bed_days": r.bed_days,
+                "cost": float(r.cost),
+                "bed_days_unpriced": r.bed_days_unpriced,
+            }
+            for r in rows
+        ]
+        table = Table(columns=[key, "youths", "bed_days", "cost", "bed_days_unpriced"])
+        for row in raw:
+            small = not disclosure.exact and is_small(row["youths"])
+            table.rows.append(
+                {
+                    key: row["label"],
+                    "youths": disclosure.count(row["youths"]),
+                    **{
+                        k: HIDDEN if small else row[k]
+                        for k in ("bed_days", "cost", "bed_days_unpriced")
+                    },
+                }
+            )
+        if not disclosure.exact:
+            _complement(table.rows, raw, "youths", hide=("bed_days", "cost", "bed_days_unpriced"))
+        any_hidden = any_hidden or any(r["youths"] in SUPPRESSED for r in table.rows)
+        parts[name] = table
+    total = report.total
+    shown_total: dict[str, Shown] = {
+        "bed_days": total.bed_days,
+        "cost": float(total.cost),
+        "bed_days_unpriced": total.bed_days_unpriced,
+    }
+    if any_hidden:
+        shown_total = dict.fromkeys(shown_total, HIDDEN)
+    for table in parts.values():
+        table.totals = {table.columns[0]: "", "youths": "", **shown_total}
+    return {"year": year, **parts}
 
 
 # --- chart data (json_script) ------------------------------------------------------------
@@ -519,7 +785,9 @@ def _suppressed(points: Iterable[tuple[str, Any]]) -> list[dict[str, str]]:
 def _replacement_series(*, filters: Filters, disclosure: Disclosure) -> dict[str, Any]:
     started: dict[str, int] = defaultdict(int)
     replaced: dict[str, int] = defaultdict(int)
-    qs = ReplacementRow.objects.filter(region=filters.region, period__regex=r"^\d{4}-\d{2}$")
+    qs = ReplacementRow.objects.filter(
+        region=filters.region, period__regex=r"^\d{4}-\d{2}$"
+    ).filter(started__gt=0)
     if filters.care_form:
         qs = qs.filter(care_form=filters.care_form)
     for period, s, r12 in qs.values_list("period", "started", "replaced_12m"):

@@ -54,7 +54,28 @@ COLUMN_LABELS = {
     "occupied": _("Bezet"),
     "total": _("Plaatsen"),
     "rate": _("Bezettingsgraad (%)"),
+    # Issue 21 and 22.
+    "placed_outside": _("Buiten de coördinatie geplaatst"),
+    "replaced": _("Doorgeplaatst in de periode"),
+    "prevented": _("Doorplaatsing voorkomen in de periode"),
+    "contracted": _("Gecontracteerd"),
+    "arrangement": _("Arrangement"),
+    "with_cost": _("Met bekende kosten per dag"),
+    "cost_per_day_sum": _("Kosten per dag, som (€)"),
+    "cost_per_day_average": _("Kosten per dag, gemiddeld (€)"),
+    "dimension": _("Kenmerk"),
+    "origin": _("Waarde"),
+    "placed": _("Geplaatst"),
+    "median_days_to_placement": _("Mediaan dagen tot plaatsing"),
+    "municipality": _("Gemeente"),
+    "region_name": _("Regio"),
+    "location_care_form": _("Zorgvorm (locatie)"),
+    "bed_days": _("Ligdagen"),
+    "cost": _("Kosten (€)"),
+    "bed_days_unpriced": _("Ligdagen zonder tarief"),
 }
+# Columns the tables carry for the code, not for the reader.
+CODE_COLUMNS = {"reason_code", "dimension_code"}
 EXPORTS = (
     "unmet-need",
     "need-matrix",
@@ -64,6 +85,11 @@ EXPORTS = (
     "chains",
     "kpis",
     "occupancy",
+    "outside-care",
+    "origin",
+    "bed-days-municipality",
+    "bed-days-region",
+    "bed-days-care-form",
 )
 
 
@@ -75,7 +101,7 @@ def _user(request: HttpRequest) -> User:
 
 def _labelled(table: Table) -> dict[str, Any]:
     """Rows as lists in column order, for the templates."""
-    columns = [c for c in table.columns if c != "reason_code"]
+    columns = [c for c in table.columns if c not in CODE_COLUMNS]
     return {
         "headers": [COLUMN_LABELS.get(c, c) for c in columns],
         "rows": [[row.get(c) for c in columns] for row in table.rows],
@@ -105,6 +131,9 @@ def _tables(filters: selectors.Filters, disclosure: Disclosure) -> dict[str, Any
     occupancy_rows = selectors.occupancy(filters=filters, disclosure=disclosure)
     return {
         "unmet": selectors.unmet_need(filters=filters, disclosure=disclosure),
+        "outside": selectors.outside_care(filters=filters, disclosure=disclosure),
+        "origin": selectors.origin(filters=filters, disclosure=disclosure),
+        "bed_days": selectors.bed_days(filters=filters, disclosure=disclosure),
         "matrix": selectors.need_matrix(filters=filters, disclosure=disclosure),
         "reasons": refusals["reasons"],
         "providers": refusals["providers"],
@@ -164,6 +193,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "replacements": _labelled(data["replacements"]),
         "chains": _labelled(data["chains"]),
         "occupancy": _labelled(occupancy_table),
+        "outside": _labelled(data["outside"]),
+        "origin": _labelled(data["origin"]),
+        "bed_days_year": data["bed_days"]["year"],
+        "bed_days_municipality": _labelled(data["bed_days"]["municipality"]),
+        "bed_days_region": _labelled(data["bed_days"]["region"]),
+        "bed_days_care_form": _labelled(data["bed_days"]["care_form"]),
         "query": _query(filters),
     }
     return render(request, "analyses/dashboard.html", context)
@@ -226,9 +261,9 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
         writer.writerow([_("Totaal"), *pivot["totals"], pivot["grand_total"]])
         return response
     if table == "kpis":
-        writer.writerow([_("Kengetal"), _("Waarde")])
+        writer.writerow([_("Kengetal"), _("Waarde"), _("Definitie")])
         for kpi in selectors.kpis(filters=filters, disclosure=disclosure):
-            writer.writerow([kpi["label"], kpi["value"]])
+            writer.writerow([kpi["label"], kpi["value"], kpi["description"]])
         return response
     if table == "occupancy":
         rows = selectors.occupancy(filters=filters, disclosure=disclosure)
@@ -250,6 +285,17 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
             "chains": lambda: selectors.replacements(filters=filters, disclosure=disclosure)[
                 "chains"
             ],
+            "outside-care": lambda: selectors.outside_care(filters=filters, disclosure=disclosure),
+            "origin": lambda: selectors.origin(filters=filters, disclosure=disclosure),
+            "bed-days-municipality": lambda: selectors.bed_days(
+                filters=filters, disclosure=disclosure
+            )["municipality"],
+            "bed-days-region": lambda: selectors.bed_days(filters=filters, disclosure=disclosure)[
+                "region"
+            ],
+            "bed-days-care-form": lambda: selectors.bed_days(
+                filters=filters, disclosure=disclosure
+            )["care_form"],
         }[table]()
         labelled = _labelled(data)
     writer.writerow(labelled["headers"])

@@ -22,6 +22,7 @@ from capacity.services import (
     contracted_capacity_save,
     intensity_tariff_save,
     location_band_set,
+    may_set_band,
 )
 from config.api import Pagination
 from config.errors import ValidationFailed
@@ -120,8 +121,8 @@ class LocationBandsView(APIView):
     @extend_schema(request=LocationBandInput, responses={200: LocationBandSerializer(many=True)})
     def post(self, request: Request, pk: int) -> Response:
         location = Location.objects.filter(pk=pk).first()
-        if location is None:
-            raise Http404
+        if location is None or not may_set_band(location=location, user=_caller(request)):
+            raise Http404  # outside the caller's scope: 404 before any validation
         values = _raw(request, ("year", "band"))
         location_band_set(location=location, by=_caller(request), **values)
         return Response(

@@ -289,7 +289,7 @@ def contract_occupancy(
 # that year; days at a location without a band or a band without tariff are counted apart.
 COST_SQL = """
 WITH p AS (
-    SELECT r.region_id, y.municipality_id, l.care_form, t.tariff_per_day,
+    SELECT r.region_id, y.municipality_id, l.care_form, t.tariff_per_day, y.id AS youth_id,
            GREATEST(0, LEAST(COALESCE(pl.end_date, %(today)s), %(today)s, %(year_end)s)
                        - GREATEST(pl.start_date, %(year_start)s)) AS days
       FROM placement_placement pl
@@ -308,7 +308,8 @@ SELECT GROUPING(p.municipality_id) = 0 AS by_municipality,
        p.municipality_id, p.region_id, p.care_form,
        sum(p.days)::bigint AS days,
        COALESCE(sum(p.days * p.tariff_per_day), 0) AS cost,
-       COALESCE(sum(p.days) FILTER (WHERE p.tariff_per_day IS NULL), 0)::bigint AS days_unpriced
+       COALESCE(sum(p.days) FILTER (WHERE p.tariff_per_day IS NULL), 0)::bigint AS days_unpriced,
+       count(DISTINCT p.youth_id) AS youths
   FROM p
  WHERE p.days > 0
  GROUP BY GROUPING SETS ((p.municipality_id), (p.region_id), (p.care_form))
@@ -321,6 +322,8 @@ class CostRow:
     bed_days: int
     cost: Decimal
     bed_days_unpriced: int
+    # How many youths the row adds up (the analysts' reports suppress 1 to 4).
+    youths: int = 0
 
 
 @dataclass
@@ -338,6 +341,7 @@ class CostReport:
             bed_days=sum(r.bed_days for r in rows),
             cost=sum((r.cost for r in rows), Decimal(0)),
             bed_days_unpriced=sum(r.bed_days_unpriced for r in rows),
+            youths=sum(r.youths for r in rows),
         )
 
 
@@ -365,7 +369,7 @@ def cost_report(*, regions: Iterable[Region], year: int, today: date | None = No
     )
     forms = dict(CareForm.choices)
     report = CostReport(year=year, by_municipality=[], by_region=[], by_care_form=[])
-    for by_m, by_r, municipality_id, region_id, care_form, days, cost, unpriced in rows:
+    for by_m, by_r, municipality_id, region_id, care_form, days, cost, unpriced, youths in rows:
         if by_m:
             label = municipality_names.get(municipality_id, "")
             target = report.by_municipality
@@ -381,6 +385,7 @@ def cost_report(*, regions: Iterable[Region], year: int, today: date | None = No
                 bed_days=int(days),
                 cost=Decimal(cost).quantize(Decimal("0.01")),
                 bed_days_unpriced=int(unpriced),
+                youths=int(youths),
             )
         )
     for rows_ in (report.by_municipality, report.by_region, report.by_care_form):

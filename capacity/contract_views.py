@@ -99,8 +99,8 @@ def contract_occupancy_page(request: HttpRequest) -> HttpResponse:
     occupancy per location against break-even, and bed-days and cost."""
     user = _user(request)
     years = year_choices()
-    form = YearForm(request.GET or None, years=years)
     year = timezone.localdate().year
+    form = YearForm(request.GET or None, years=years, initial={"jaar": year})
     if form.is_bound and form.is_valid() and form.cleaned_data["jaar"]:
         year = form.cleaned_data["jaar"]
     page = Paginator(

@@ -99,7 +99,7 @@ class PlansForm(UtrechtFormMixin, forms.Form):
 class RiskFlagForm(UtrechtFormMixin, forms.Form):
     prefix = "risk"  # several forms on the placement page: unique field ids
 
-    reason = forms.ChoiceField(label=_("Reden"), choices=PlacementRisk.Reason.choices)
+    reason = forms.ChoiceField(label=_("Waarom in gevaar"), choices=PlacementRisk.Reason.choices)
     note = forms.CharField(
         label=_("Toelichting (verplicht bij anders; geen namen)"),
         required=False,

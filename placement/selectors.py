@@ -106,20 +106,11 @@ def _shown(row: dict[str, Any], *, stale_before: datetime | None = None) -> Cand
     )
 
 
-# Matching in one statement, one round trip: the referral's coded need (`need`: the current
-# analysis, the youth's age at the requested start, gender and home, the providers that
-# already refused or let an offer expire), and the active locations of the youth's region
-# with their provider's acceptance rate. With `fitting_only` only the locations that pass the
-# hard conditions of `matching.exclusions` (jsonb `?`, `@>` and `?|` for care form, expertise
-# and contra-indications); Python checks them again and explains. The rate is the share
-# accepted of the provider's answered offers of 12 months for one of the requested care
-# forms, once per provider (LATERAL: one range of index `offer_acceptance` each). The need
-# rides on the first row only (as JSON); without a fitting location there is one row without
-# location; outside `{scope}` there is none. Written out because this is the hottest read of
-# the application; `test_candidates_sql` generates locations that fail each condition in
-# turn and proves the SQL keeps exactly those Python finds fitting.
-CANDIDATES_SQL = """
-WITH need AS MATERIALIZED (
+# The coded need of the referrals that `{referrals}` selects (CTEs `need` and `facts`, one row
+# per referral): shared by CANDIDATES_SQL (one referral) and WAITING_FULL_FITS_SQL (a page of
+# the waiting list).
+NEED_SQL = """
+need AS MATERIALIZED (
     SELECT r.id, r.requested_start, r.school_attending, y.birth_date, y.gender,
            m.region_id, m.latitude, m.longitude,
            COALESCE(a.needed_care_forms, '[]'::jsonb) AS care_forms,
@@ -136,7 +127,7 @@ WITH need AS MATERIALIZED (
       LEFT JOIN accounts_municipality m ON m.id = y.municipality_id
       LEFT JOIN referrals_explanatoryanalysis a ON a.id = r.current_analysis_id
      CROSS JOIN LATERAL (SELECT COALESCE(r.requested_start, %(today)s::date) AS start) s
-     WHERE r.id = %(referral)s {scope}
+     WHERE {referrals}
 ), facts AS MATERIALIZED (
     -- age_on() of referrals.models, in SQL: whole years at the requested start
     SELECT n.*,
@@ -147,21 +138,13 @@ WITH need AS MATERIALIZED (
            ARRAY(SELECT jsonb_array_elements_text(n.care_forms))::varchar[] AS care_form_list,
            ARRAY(SELECT jsonb_array_elements_text(n.risk_flags)) AS risk_flag_list
       FROM need n
-), fit AS MATERIALIZED (
-    SELECT l.id, l.provider_id, l.care_form, l.expertise, l.contra_indications, l.age_min,
-           l.age_max, l.gender, l.secured, l.intensity, l.school_on_site, l.latitude,
-           l.longitude, l.free_places - l.unstaffed_places AS free_places, -- offerable
-           l.last_confirmed_at, l.name, l.municipality_id
-      FROM capacity_location l
-     CROSS JOIN facts f
-     WHERE l.id = ANY(ARRAY(SELECT lr.location_id FROM capacity_location_regions lr
-                             WHERE lr.region_id = (SELECT region_id FROM facts)))
-       AND l.is_active
-       AND (NOT %(fitting_only)s OR (
+)"""
+# matching.exclusions in SQL, for location `l` and need `f` (a row of `facts`), except the free
+# place: the hard conditions, written once for every statement that matches.
+FITS_SQL = """(
                f.care_forms ? l.care_form
            AND l.age_min <= f.age AND l.age_max >= f.age
            AND l.secured = f.secured
-           AND l.free_places - l.unstaffed_places >= 1
            AND NOT (l.gender = 'girls' AND f.gender <> 'f')
            AND NOT (l.gender = 'boys' AND f.gender <> 'm')
            AND l.expertise @> f.expertise
@@ -171,7 +154,36 @@ WITH need AS MATERIALIZED (
                 OR strpos(%(bands)s, f.intensity) = 0 OR strpos(%(bands)s, l.intensity) = 0
                 OR strpos(%(bands)s, f.intensity) - strpos(%(bands)s, l.intensity)
                    <= %(intensity_tolerated)s)
-           AND l.provider_id <> ALL(f.refusers)))
+           AND l.provider_id <> ALL(f.refusers))"""
+
+# Matching in one statement, one round trip: the referral's coded need (`need`: the current
+# analysis, the youth's age at the requested start, gender and home, the providers that
+# already refused or let an offer expire), and the active locations of the youth's region
+# with their provider's acceptance rate. With `fitting_only` only the locations that pass the
+# hard conditions of `matching.exclusions` (jsonb `?`, `@>` and `?|` for care form, expertise
+# and contra-indications); Python checks them again and explains. The rate is the share
+# accepted of the provider's answered offers of 12 months for one of the requested care
+# forms, once per provider (LATERAL: one range of index `offer_acceptance` each). The need
+# rides on the first row only (as JSON); without a fitting location there is one row without
+# location; outside `{scope}` there is none. Written out because this is the hottest read of
+# the application; `test_candidates_sql` generates locations that fail each condition in
+# turn and proves the SQL keeps exactly those Python finds fitting.
+CANDIDATES_SQL = (
+    "WITH "  # noqa: S608 - composed of constant fragments (NEED_SQL, FITS_SQL), no input
+    + NEED_SQL.replace("{referrals}", "r.id = %(referral)s {scope}")
+    + """, fit AS MATERIALIZED (
+    SELECT l.id, l.provider_id, l.care_form, l.expertise, l.contra_indications, l.age_min,
+           l.age_max, l.gender, l.secured, l.intensity, l.school_on_site, l.latitude,
+           l.longitude, l.free_places - l.unstaffed_places AS free_places, -- offerable
+           l.last_confirmed_at, l.name, l.municipality_id
+      FROM capacity_location l
+     CROSS JOIN facts f
+     WHERE l.id = ANY(ARRAY(SELECT lr.location_id FROM capacity_location_regions lr
+                             WHERE lr.region_id = (SELECT region_id FROM facts)))
+       AND l.is_active
+       AND (NOT %(fitting_only)s OR (l.free_places - l.unstaffed_places >= 1 AND """
+    + FITS_SQL
+    + """))
 ), rates AS MATERIALIZED (
     SELECT providers.provider_id, answered.rate
       FROM (SELECT DISTINCT provider_id FROM fit) providers
@@ -209,6 +221,7 @@ SELECT CASE WHEN row_number() OVER (ORDER BY shown.id) = 1
   LEFT JOIN shown ON true
  ORDER BY shown.id
 """
+)
 ROW_FIELDS = ("need", *FACT_FIELDS, *SHOWN_FIELDS, "rate")
 REFUSED = [Offer.Status.REFUSED.value, Offer.Status.EXPIRED.value]
 
@@ -547,6 +560,65 @@ def expected_vacancies_for_referral(
         )
         for pk, on in sorted(dates.items(), key=lambda item: (item[1], item[0]))
     ]
+
+
+# The waiting list's "verwacht vrij over N weken bij …" for a page of referrals in one
+# statement: every pair of a referral and an active location of its youth's region that fits
+# it except for the free place (the fit of `full_fitting_location_ids`, the waiting-list
+# watcher's: NEED_SQL and FITS_SQL as matching uses them, none rewritten). A request without
+# birth date or home fits nothing, as matching refuses it (`_need`).
+WAITING_FULL_FITS_SQL = (
+    "WITH "
+    + NEED_SQL.replace("{referrals}", "r.id = ANY(%(referrals)s)")
+    + """
+SELECT f.id, l.id, l.name
+  FROM facts f
+  JOIN capacity_location_regions lr ON lr.region_id = f.region_id
+  JOIN capacity_location l ON l.id = lr.location_id
+ WHERE l.is_active
+   AND l.free_places - l.unstaffed_places < 1
+   AND f.birth_date IS NOT NULL AND f.latitude IS NOT NULL
+   AND """
+    + FITS_SQL
+)
+
+
+def expected_vacancies_for_referrals(
+    *, referral_ids: Sequence[int], today: date | None = None
+) -> dict[int, ExpectedVacancy]:
+    """Per referral the soonest expected vacancy at a full location that fits it (the first
+    of `expected_vacancies_for_referral`), for the waiting list: four queries whatever the
+    number of referrals and locations. Referrals without one are left out."""
+    ids = [int(pk) for pk in referral_ids]
+    if not ids:
+        return {}
+    day = today or timezone.localdate()
+    params: dict[str, Any] = {
+        "referrals": ids,
+        "refused": REFUSED,
+        "today": day,
+        "bands": "".join(INTENSITY_ORDER),
+        "intensity_tolerated": INTENSITY_BELOW_TOLERATED,
+    }
+    with connections[Location.objects.db].cursor() as cursor:
+        cursor.execute(WAITING_FULL_FITS_SQL, params)
+        pairs = cursor.fetchall()
+    names = {location_id: name for _referral, location_id, name in pairs}
+    dates = expected_vacancy_dates(location_ids=sorted(names), today=day)
+    soonest: dict[int, ExpectedVacancy] = {}
+    for referral_id, location_id, name in pairs:
+        on = dates.get(location_id)
+        if on is None:
+            continue
+        known = soonest.get(referral_id)
+        if known is None or (on, location_id) < (known.on, known.location_id):
+            soonest[referral_id] = ExpectedVacancy(
+                location_id=location_id,
+                location_name=name,
+                on=on,
+                weeks=weeks_until(day=on, today=day),
+            )
+    return soonest
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ from placement.selectors import (
     board_cards,
     candidates_for_referral,
     expected_vacancies_for_referral,
+    expected_vacancies_for_referrals,
     identity_access_ends_on,
     offer_for_user,
     offers_for_user,
@@ -631,6 +632,11 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     rows, status = filtered_rows(filters)
     sort = sort_from(request, WAITING_COLUMNS, default="-waited")
     page = Paginator(rows.order_by(*sort.order_by), 25).get_page(request.GET.get("page"))
+    # "verwacht vrij over N weken bij …" per row: one set-based read for the whole page
+    page.object_list = list(page.object_list)
+    expected = expected_vacancies_for_referrals(referral_ids=[r.pk for r in page.object_list])
+    for referral in page.object_list:
+        referral.expected_vacancy = expected.get(referral.pk)
     return render(
         request,
         "placement/waiting_list.html",

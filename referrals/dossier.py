@@ -136,7 +136,8 @@ def _spells(
     changes = [event for event in events if event.from_status != event.to_status]
     first = next((e.at for e in changes if e.to_status == Referral.Status.SUBMITTED), None)
     totals: dict[str, int] = {}
-    for event, following in zip(changes, [*changes[1:], None], strict=True):
+    for index, event in enumerate(changes):
+        following = changes[index + 1] if index + 1 < len(changes) else None
         if first is None or event.at < first or event.to_status == Referral.Status.CLOSED:
             continue
         end = following.at if following is not None else until

@@ -529,14 +529,6 @@ class QuestionForm(forms.Form):
     )
 
 
-class ExpertTableForm(forms.Form):
-    note = forms.CharField(
-        label=_("Waarom een experttafel?"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": "3"}),
-    )
-
-
 class CloseForm(forms.Form):
     # No outcome is preselected: closing is a deliberate choice, confirmed on the next page.
     outcome = forms.ChoiceField(

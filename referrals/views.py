@@ -26,7 +26,6 @@ from referrals.filters import ReferralListFilters, filtered_rows
 from referrals.forms import (
     AnalysisForm,
     CloseForm,
-    ExpertTableForm,
     OutsidePlacementForm,
     PlansForm,
     QuestionForm,
@@ -308,7 +307,6 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": referral_timeline(referral=referral),
             "earlier_questions": _earlier_questions(referral),
             "question_form": QuestionForm(),
-            "expert_form": ExpertTableForm(initial={"note": referral.expert_table_note}),
             "close_form": CloseForm(),
             # Issue 21: the expert tables and the care outside coordination of the request.
             **expert_tables_context(referral=referral, user=user),

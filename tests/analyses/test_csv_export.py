@@ -53,7 +53,7 @@ def test_numbers_have_a_decimal_comma_and_columns_dutch_labels(cast: Cast, table
     assert not [c for c in cells if re.fullmatch(r"-?\d+\.\d+", c)]
     if table in ("providers", "kpis"):
         assert [c for c in cells if re.fullmatch(r"-?\d+,\d+", c)]
-    labels = {str(label) for label in COLUMN_LABELS.values()} | {"Kengetal", "Waarde"}
+    labels = {str(label) for label in COLUMN_LABELS.values()} | {"Kengetal", "Waarde", "Definitie"}
     assert set(rows[2]) <= labels
     assert not [c for c in rows[2] if re.fullmatch(r"[a-z_]+", c)]
 

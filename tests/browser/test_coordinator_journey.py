@@ -98,7 +98,7 @@ def test_coordinator_from_intake_to_replacement_and_waiting_list(
 
     # It ends with a re-placement: a new, linked referral.
     page.get_by_label("Reden").select_option("replacement")
-    page.get_by_label("Toelichting").fill("Veiligheid op de groep niet te garanderen.")
+    page.get_by_label("Toelichting", exact=True).fill("Veiligheid op de groep niet te garanderen.")
     page.get_by_role("button", name="Plaatsing beëindigen").click()
     placement = Placement.objects.get()
     assert placement.next_referral is not None

@@ -43,7 +43,7 @@ def test_risk_flagged_supported_and_prevented(
     plans.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_test_id("planned-end")).not_to_have_text("—")
     risk_form = page.get_by_test_id("risk-form")
-    risk_form.get_by_label("Reden", exact=True).select_option("behaviour")
+    risk_form.get_by_label("Waarom in gevaar").select_option("behaviour")
     risk_form.get_by_role("button", name="Melden als in gevaar").click()
     expect(page.get_by_test_id("open-risk")).to_contain_text("gedrag")
     check_a11y(page)

@@ -221,3 +221,19 @@ def test_an_empty_dossier_says_so(cast: Cast, make_referral: Callable[..., Refer
     assert "Er is nog geen voorstel aan een aanbieder gedaan." in html
     assert "Er is geen experttafel belegd." in html
     assert Offer.objects.count() == 0
+
+
+def test_a_referral_without_status_changes_has_no_spells() -> None:
+    """A draft has no status events yet: the dossier answered 500 on it (access matrix)."""
+    assert _spells([], until=timezone.now()) == (None, [])
+
+
+def test_the_referrer_reads_the_dossier_of_a_draft(
+    cast: Cast, make_referral: Callable[..., Referral]
+) -> None:
+    draft = make_referral()
+    client = APIClient()
+    client.force_authenticate(cast.referrer)
+    answer = client.get(f"/api/v1/referrals/{draft.pk}/dossier/")
+    assert answer.status_code == 200
+    assert answer.json()["offers"] == []

@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 
 from documents.models import Document
 from referrals.models import Referral
-from tests.browser.conftest import Journey, browser, journey  # noqa: F401 - fixtures
+from tests.browser.conftest import Journey
 from tests.documents.conftest import PDF_BYTES
+from tests.placement.conftest import referral  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
