@@ -99,7 +99,9 @@ def test_offer_refuse_next_accept_place_and_replace(
 
     # ... and later ends it with a re-placement: a new, linked referral appears.
     coordinator.get_by_label("Reden").select_option("replacement")
-    coordinator.get_by_label("Toelichting", exact=True).fill("Veiligheid op de groep niet te garanderen.")
+    coordinator.get_by_label("Toelichting", exact=True).fill(
+        "Veiligheid op de groep niet te garanderen."
+    )
     coordinator.get_by_role("button", name="Plaatsing beëindigen").click()
     placement = Placement.objects.get()
     assert placement.next_referral is not None
