@@ -54,7 +54,9 @@ from placement.services import (
     offers_expire_overdue,
     offers_send_reminders,
     placement_end,
+    placement_flag_risk,
     placement_record,
+    placement_risk_update,
     placements_start_due,
     referral_wait,
 )
@@ -1145,6 +1147,38 @@ class _History:
         ):
             self.schedule(self.back(days_back, hour), action, case)
 
+    def placements_at_risk(self) -> None:
+        """Two placements at risk (issue 21.4), after the history and without its random
+        streams: on the longest-running one the mobile team prevented a re-placement; on the
+        next the provider flagged it three days ago and the outreach team is on it."""
+        active = Placement.objects.filter(status=Placement.Status.ACTIVE).order_by(
+            "start_date", "id"
+        )[:2]
+        for number, placement in enumerate(active):
+            staff = (
+                User.objects.filter(organisation_id=placement.provider_id, role=Role.PROVIDER)
+                .order_by("id")
+                .first()
+            )
+            prevented = number == 0
+            flagged = self.now - timedelta(days=21 if prevented else 3)
+            placement_flag_risk(
+                placement=placement,
+                by=staff or self.coordinator,
+                reason="behaviour" if prevented else "mismatch",
+                note="Escalaties op de groep; de groep vraagt om doorplaatsing."
+                if prevented
+                else "De zorg sluit niet meer aan bij wat de jongere nodig heeft.",
+                at=flagged,
+            )
+            placement_risk_update(
+                placement=placement,
+                by=self.coordinator,
+                support=["mobile_team", "consultation"] if prevented else ["outreach_team"],
+                outcome="prevented" if prevented else None,
+                at=flagged + timedelta(days=10 if prevented else 1),
+            )
+
 
 def history_exists() -> bool:
     """The demo history is there when the demo referrers have referrals."""
@@ -1172,6 +1206,7 @@ def seed_history(*, regions: dict[str, Region], now: datetime | None = None) -> 
         with free_places_announced_once(), notification_emails_batched():
             history.plan()
             history.run()
+            history.placements_at_risk()
         # The demo users have read the news of the past; what is new starts from here.
         unread = Notification.objects.filter(read_at__isnull=True).values("recipient_id")
         for user in User.objects.filter(pk__in=unread):

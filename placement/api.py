@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from accounts.models import Role, User
 from accounts.permissions import has_role
 from capacity.models import Location
+from config.codes import Urgency
 from config.errors import NotFound
 from placement import services
 from placement.models import Offer, Placement, PlacementRisk
@@ -204,6 +205,12 @@ def anonymised_referral(referral: Referral) -> dict[str, Any]:
             {"code": municipality.code, "name": municipality.name} if municipality else None
         ),
         "legal_status": referral.legal_status,
+        "urgency": referral.urgency,
+        "documents_due_on": referral.documents_due_on
+        if not referral.documents_completed_on
+        else None,
+        "previous_situation": referral.previous_situation,
+        "request_kind": referral.request_kind,
         "current_situation": referral.current_situation,
         "previous_placements": referral.previous_placements,
         "school": {"level": referral.school_level, "attending": referral.school_attending},
@@ -294,6 +301,12 @@ class AnonymisedReferralSerializer(serializers.Serializer):
     gender = serializers.CharField()
     municipality = MunicipalityOutSerializer(allow_null=True)
     legal_status = serializers.CharField()
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    documents_due_on = serializers.DateField(
+        allow_null=True, help_text=_("crisis: de dag waarop de VA en de plannen er uiterlijk zijn")
+    )
+    previous_situation = serializers.CharField()
+    request_kind = serializers.CharField()
     current_situation = serializers.CharField()
     previous_placements = serializers.IntegerField()
     school = SchoolOutSerializer()

@@ -18,7 +18,7 @@ from accounts.models import AuditEntry, Municipality, Notification, Organisation
 from capacity.models import CapacityEvent, Location
 from demo.history import TEXTS
 from placement.deadlines import AMSTERDAM, is_working_day
-from placement.models import Offer, Placement
+from placement.models import Offer, Placement, PlacementRisk
 from placement.selectors import candidates_for_referral
 from referrals.models import ExplanatoryAnalysis, Referral, ReferralEvent
 
@@ -62,6 +62,7 @@ def test_the_demo_is_made_through_the_services_and_obeys_the_rules(
     assert_nothing_in_the_future(now)
     assert_timelines_in_status_order()
     assert_occupancy_and_candidates()
+    assert_placements_at_risk()
     assert_missing_groups_wait()
     assert_providers_refuse_in_their_own_way()
     assert_work_left_for_the_demo_users()
@@ -205,6 +206,13 @@ def _profile(analysis: ExplanatoryAnalysis) -> str:
         (group for group, texts in TEXTS.items() if texts["problems"] == analysis.problems),
         "regular",
     )
+
+
+def assert_placements_at_risk() -> None:
+    """A prevented re-placement and an open risk, so both show (issue 21.4)."""
+    risks = PlacementRisk.objects.all()
+    assert {(r.outcome, r.closed_at is None) for r in risks} == {("prevented", False), ("", True)}
+    assert all(r.placement.status == Placement.Status.ACTIVE for r in risks)
 
 
 def assert_missing_groups_wait() -> None:

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.test import Client as DjangoClient
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -423,3 +424,20 @@ def test_one_reminder_one_working_day_before(cast: Cast, offer: Offer) -> None:
     assert (
         Notification.objects.filter(kind="offer.reminder", recipient=cast.provider_a).count() == 1
     )
+
+
+def test_the_provider_reads_the_urgency_and_that_crisis_documents_follow(
+    cast: Cast, referral: Referral, location_a: Location
+) -> None:
+    """Issue 21.1: the provider judges a crisis knowing that the VA and plans follow."""
+    due = timezone.localdate() + timedelta(days=9)
+    Referral.objects.filter(pk=referral.pk).update(urgency="crisis", documents_due_on=due)
+    offer = services.offer_send(referral=referral, location=location_a, by=cast.coordinator)
+    client = APIClient()
+    client.force_authenticate(cast.provider_a)
+    body = client.get(f"/api/v1/offers/{offer.pk}/").json()["referral"]
+    assert (body["urgency"], body["documents_due_on"]) == ("crisis", due.isoformat())
+    page = DjangoClient()
+    page.force_login(cast.provider_a)
+    html = page.get(f"/placement/voorstellen/{offer.pk}/").content.decode()
+    assert "volgen uiterlijk" in html
