@@ -136,7 +136,15 @@ need AS MATERIALIZED (
                      < (extract(month FROM n.birth_date), extract(day FROM n.birth_date))
                   THEN 1 ELSE 0 END AS age,
            ARRAY(SELECT jsonb_array_elements_text(n.care_forms))::varchar[] AS care_form_list,
-           ARRAY(SELECT jsonb_array_elements_text(n.risk_flags)) AS risk_flag_list
+           ARRAY(SELECT jsonb_array_elements_text(n.risk_flags)) AS risk_flag_list,
+           -- matching.INTENSITY_BELOW_TOLERATED: the location bands that still fit the
+           -- need (NULL: no band needed, or one outside the list), worked out once here
+           CASE WHEN strpos(%(bands)s, n.intensity) > 0 AND n.intensity <> '' THEN
+                ARRAY(SELECT b.band FROM unnest(%(band_list)s::varchar[]) WITH ORDINALITY
+                             AS b(band, rank)
+                       WHERE b.rank >= strpos(%(bands)s, n.intensity)
+                                       - %(intensity_tolerated)s)
+           END AS fitting_bands
       FROM need n
 )"""
 # matching.exclusions in SQL, for location `l` and need `f` (a row of `facts`), except the free
@@ -149,11 +157,9 @@ FITS_SQL = """(
            AND NOT (l.gender = 'boys' AND f.gender <> 'm')
            AND l.expertise @> f.expertise
            AND NOT (l.contra_indications ?| f.risk_flag_list)
-           -- matching.INTENSITY_BELOW_TOLERATED: not more bands below the need than that
-           AND (f.intensity = '' OR l.intensity = ''
-                OR strpos(%(bands)s, f.intensity) = 0 OR strpos(%(bands)s, l.intensity) = 0
-                OR strpos(%(bands)s, f.intensity) - strpos(%(bands)s, l.intensity)
-                   <= %(intensity_tolerated)s)
+           -- a location without a band (or with one outside the list) is not excluded
+           AND (f.fitting_bands IS NULL OR l.intensity = ANY(f.fitting_bands)
+                OR NOT (l.intensity = ANY(%(band_list)s::varchar[])))
            AND l.provider_id <> ALL(f.refusers))"""
 
 # Matching in one statement, one round trip: the referral's coded need (`need`: the current
@@ -259,6 +265,7 @@ def _matching_rows(
         "accepted": Offer.Status.ACCEPTED.value,
         "answered": [status.value for status in ANSWERED],
         "bands": "".join(INTENSITY_ORDER),
+        "band_list": list(INTENSITY_ORDER),
         "intensity_tolerated": INTENSITY_BELOW_TOLERATED,
     }
     scope_sql = ""
@@ -598,6 +605,7 @@ def expected_vacancies_for_referrals(
         "refused": REFUSED,
         "today": day,
         "bands": "".join(INTENSITY_ORDER),
+        "band_list": list(INTENSITY_ORDER),
         "intensity_tolerated": INTENSITY_BELOW_TOLERATED,
     }
     with connections[Location.objects.db].cursor() as cursor:
