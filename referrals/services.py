@@ -1275,18 +1275,33 @@ def expert_table_convene(
             note=_("experttafel belegd"),
             at=now,
         )
-        audit_record(
-            user=by,
+        _expert_table_saved(
+            referral=referral,
+            table=table,
+            by=by,
+            now=now,
             action="referral.expert_table_convene",
-            referral_id=referral.pk,
-            object_type="expert_table",
-            object_id=table.pk,
-            at=now,
+            outcome=outcome,
         )
-        if outcome:
-            referral = _after_decision(referral=referral, table=table, by=by, now=now)
-        _keep_expert_flag(referral=referral)
         return table
+
+
+def _expert_table_saved(
+    *, referral: Referral, table: ExpertTable, by: User, now: datetime, action: str, outcome: str
+) -> None:
+    """After an expert table is written: audited, the decision taken in this write (`outcome`,
+    "" when none) acted on, the referral's expert-table flag kept."""
+    audit_record(
+        user=by,
+        action=action,
+        referral_id=referral.pk,
+        object_type="expert_table",
+        object_id=table.pk,
+        at=now,
+    )
+    if outcome:
+        referral = _after_decision(referral=referral, table=table, by=by, now=now)
+    _keep_expert_flag(referral=referral)
 
 
 def _after_decision(*, referral: Referral, table: ExpertTable, by: User, now: datetime) -> Referral:
@@ -1329,17 +1344,14 @@ def expert_table_update(
             table.outcome = outcome
         table.updated_at = now
         table.save()
-        audit_record(
-            user=by,
+        _expert_table_saved(
+            referral=referral,
+            table=table,
+            by=by,
+            now=now,
             action="referral.expert_table_update",
-            referral_id=referral.pk,
-            object_type="expert_table",
-            object_id=table.pk,
-            at=now,
+            outcome=outcome,
         )
-        if outcome:
-            referral = _after_decision(referral=referral, table=table, by=by, now=now)
-        _keep_expert_flag(referral=referral)
         return table
 
 
