@@ -4,7 +4,7 @@ analyst exactly as on the dashboard."""
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,7 +12,8 @@ from rest_framework.views import APIView
 
 from accounts.models import Role, User
 from accounts.permissions import has_role
-from analyses import selectors, services
+from analyses import refusals, selectors, services
+from analyses.catalogue_api import KpisOut
 from analyses.disclosure import Disclosure, Pivot, Table
 
 PERMISSIONS = [has_role(Role.COORDINATOR, Role.ANALYST)]
@@ -61,8 +62,9 @@ class RebuildOut(serializers.Serializer):
 
 
 class ReportView(APIView):
-    """A report: `built_at`, the filters applied and the tables. For analysts, counts 1–4
-    are `"<5"` and totals or percentages that would reveal them are `"x"`. An unknown
+    """A report: `built_at`, the filters applied and the tables. For analysts every count
+    and total is rounded to base 5 (0–4 as `"<5"`), percentages come from the rounded
+    counts, and a median or percentage over `"<5"` is `"x"`. An unknown
     filter value is a 400 naming the field; a region outside a coordinator's scope a 404."""
 
     permission_classes = PERMISSIONS
@@ -97,9 +99,43 @@ class UnmetNeedView(ReportView):
 
 
 class RefusalsView(ReportView):
-    def report(self, filters: selectors.Filters, disclosure: Disclosure) -> dict[str, Any]:
-        tables = selectors.refusals(filters=filters, disclosure=disclosure)
-        return {"by_reason": _table(tables["reasons"]), "by_provider": _table(tables["providers"])}
+    """Refusals: `by_reason`, `by_provider` (answers per provider), and (issue 23)
+    `by_provider_reason`, `by_care_form_reason`, `by_concern_reason`: pivots of refusals
+    per row × reason, each row with its `main_reason` and `main_reason_share` (%). With
+    `provider` every table is narrowed to that provider."""
+
+    @extend_schema(
+        parameters=[
+            *FILTER_PARAMETERS,
+            OpenApiParameter(
+                "provider",
+                int,
+                required=False,
+                description="A provider organisation's id: every table narrowed to it. "
+                "400 naming `provider` for an unknown id or a provider without an active "
+                "location in the caller's regions.",
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        scope = selectors.report_scope(user=user, query=request.query_params)
+        provider = refusals.provider_filter(scope=scope, query=request.query_params)
+        report = refusals.refusal_report(
+            filters=scope.filters, disclosure=scope.disclosure, provider=provider
+        )
+        body = {
+            "built_at": selectors.built_at(),
+            "filters": {**scope.filters.as_dict(), "provider": provider.pk if provider else None},
+            "by_reason": _table(report.reasons),
+            "by_provider": _table(report.providers),
+            "by_provider_reason": report.by_provider.as_dict(),
+            "by_care_form_reason": report.by_care_form.as_dict(),
+            "by_concern_reason": report.by_concern.as_dict(),
+        }
+        return Response(body)
 
 
 class ReplacementsView(ReportView):
@@ -108,6 +144,12 @@ class ReplacementsView(ReportView):
         return {"by_provider": _table(tables["providers"]), "chains": _table(tables["chains"])}
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=FILTER_PARAMETERS,
+        responses={200: KpisOut, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+)
 class KpisView(ReportView):
     def report(self, filters: selectors.Filters, disclosure: Disclosure) -> dict[str, Any]:
         occupancy = [

@@ -31,6 +31,10 @@ from analyses.sql import (
     rounded,
 )
 
+# A referral counts in the municipality, and so the region, responsible for the youth's care
+# (woonplaatsbeginsel: `Referral.responsible_municipality`), else the youth's address: every
+# join of `accounts_municipality m` below is `COALESCE(r.responsible_municipality_id,
+# y.municipality_id)` (tests/analyses/test_responsible_municipality.py).
 WAITING_STATUSES = "('submitted', 'needs_info', 'matching', 'offered', 'waiting')"
 REFUSED = "('refused', 'expired')"
 
@@ -150,10 +154,14 @@ def _referral_facts(ctx: Context) -> str:
                {bytewise("r.previous_situation")} AS previous_situation,
                {bytewise("r.request_kind")} AS request_kind,
                CASE WHEN r.close_outcome = 'placed_outside_coordination'
-                    THEN 1 ELSE 0 END AS outside
+                    THEN 1 ELSE 0 END AS outside,
+               -- Issue 23 (tender KPI "fewer emergency authorisations").
+               CASE WHEN r.legal_status = 'emergency_secured_authorisation'
+                    THEN 1 ELSE 0 END AS emergency
         FROM referrals_referral r
         JOIN referrals_youthidentity y ON y.id = r.youth_id
-        LEFT JOIN accounts_municipality m ON m.id = y.municipality_id
+        LEFT JOIN accounts_municipality m
+               ON m.id = COALESCE(r.responsible_municipality_id, y.municipality_id)
         LEFT JOIN accounts_region rg ON rg.id = m.region_id
         LEFT JOIN referrals_explanatoryanalysis ea ON ea.id = r.current_analysis_id
         LEFT JOIN placement_placement p ON p.referral_id = r.id AND p.status <> 'cancelled'
@@ -342,7 +350,8 @@ def _offer_facts(ctx: Context) -> str:
         FROM placement_offer o
         JOIN referrals_referral r ON r.id = o.referral_id
         JOIN referrals_youthidentity y ON y.id = r.youth_id
-        LEFT JOIN accounts_municipality m ON m.id = y.municipality_id
+        LEFT JOIN accounts_municipality m
+               ON m.id = COALESCE(r.responsible_municipality_id, y.municipality_id)
         LEFT JOIN accounts_region rg ON rg.id = m.region_id
         JOIN accounts_organisation org ON org.id = o.provider_id
         JOIN capacity_location l ON l.id = o.location_id
@@ -412,7 +421,8 @@ def build_replacements(ctx: Context) -> Report:
             FROM placement_placement p
             JOIN referrals_referral r ON r.id = p.referral_id
             JOIN referrals_youthidentity y ON y.id = r.youth_id
-            LEFT JOIN accounts_municipality m ON m.id = y.municipality_id
+            LEFT JOIN accounts_municipality m
+               ON m.id = COALESCE(r.responsible_municipality_id, y.municipality_id)
             LEFT JOIN accounts_region rg ON rg.id = m.region_id
             JOIN accounts_organisation org ON org.id = p.provider_id
             JOIN capacity_location l ON l.id = p.location_id
@@ -478,7 +488,8 @@ def build_chains(ctx: Context) -> Report:
             JOIN capacity_location l ON l.id = p.location_id
             JOIN referrals_referral r ON r.id = p.referral_id
             JOIN referrals_youthidentity y ON y.id = r.youth_id
-            LEFT JOIN accounts_municipality m ON m.id = y.municipality_id
+            LEFT JOIN accounts_municipality m
+               ON m.id = COALESCE(r.responsible_municipality_id, y.municipality_id)
             LEFT JOIN accounts_region rg ON rg.id = m.region_id
         ), pc AS (
             {periodised("roots")}
@@ -508,6 +519,8 @@ def build_kpis(ctx: Context) -> Report:
         # Issue 21: crisis apart from planned/urgent, and crisis documents that came in time.
         ("crisis_share", "crisis", "referrals", None),
         ("crisis_documents_in_time", "crisis_in_time", "crisis_due", None),
+        # Issue 23: requests under an emergency authorisation (secured care), of all.
+        ("emergency_authorisation", "emergency", "referrals", None),
     ]
     # Issue 21: outflow of the placements ended in the period (by their end date).
     ended_figures = [
@@ -532,7 +545,8 @@ def build_kpis(ctx: Context) -> Report:
         FROM placement_placement p
         JOIN referrals_referral r ON r.id = p.referral_id
         JOIN referrals_youthidentity y ON y.id = r.youth_id
-        LEFT JOIN accounts_municipality m ON m.id = y.municipality_id
+        LEFT JOIN accounts_municipality m
+               ON m.id = COALESCE(r.responsible_municipality_id, y.municipality_id)
         LEFT JOIN accounts_region rg ON rg.id = m.region_id
         LEFT JOIN referrals_explanatoryanalysis ea ON ea.id = r.current_analysis_id
         WHERE p.status = 'ended' AND p.end_date IS NOT NULL"""
@@ -548,7 +562,8 @@ def build_kpis(ctx: Context) -> Report:
                SUM(waiting_17_plus) AS waiting_17_plus,
                SUM(crisis) AS crisis,
                SUM(crisis_documents_due) AS crisis_due,
-               SUM(crisis_documents_in_time) AS crisis_in_time"""
+               SUM(crisis_documents_in_time) AS crisis_in_time,
+               SUM(emergency) AS emergency"""
     stale = """CASE WHEN last_confirmed_at IS NULL OR last_confirmed_at < %s::timestamptz
                      THEN 1 ELSE 0 END"""
     sql = f"""{_referral_facts(ctx)},
@@ -679,3 +694,182 @@ BUILDERS: dict[str, Callable[[Context], Report]] = {
     "outside_care": build_outside_care,
     "origin": build_origin,
 }
+
+
+def build_refusal_concerns(ctx: Context) -> Report:
+    """Refusals per concern the provider named (issue 23, `Offer.refusal_concerns`: codes of
+    the VA's needed expertise and risk flags) × reason, by provider × care form of the
+    location offered; one row per concern of a refusal. Dated and placed in a region as the
+    refusals report is (`_offer_facts`)."""
+    facts = f"""
+        SELECT {bytewise("o.refusal_reason")} AS reason, {bytewise("c.concern")} AS concern,
+               (o.sent_at AT TIME ZONE '{settings.TIME_ZONE}')::date AS d,
+               {bytewise("COALESCE(rg.code, '')")} AS reg, {bytewise("org.name")} AS provider,
+               {bytewise("l.care_form")} AS care_form
+        FROM placement_offer o
+        CROSS JOIN LATERAL jsonb_array_elements_text(o.refusal_concerns) AS c(concern)
+        JOIN referrals_referral r ON r.id = o.referral_id
+        JOIN referrals_youthidentity y ON y.id = r.youth_id
+        LEFT JOIN accounts_municipality m
+               ON m.id = COALESCE(r.responsible_municipality_id, y.municipality_id)
+        LEFT JOIN accounts_region rg ON rg.id = m.region_id
+        JOIN accounts_organisation org ON org.id = o.provider_id
+        JOIN capacity_location l ON l.id = o.location_id
+        WHERE o.status IN {REFUSED}
+    """
+    return Report(
+        columns=("period", "region", "provider", "care_form", "concern", "reason", "refusals"),
+        sql=f"""WITH concerns AS ({facts}), pc AS ({periodised("concerns")})
+        SELECT period, region, provider, care_form, concern, reason, COUNT(*)
+        FROM pc GROUP BY period, region, provider, care_form, concern, reason""",
+    )
+
+
+BUILDERS["refusal_concerns"] = build_refusal_concerns
+
+
+# Waiting times by step (issue 23.5): analyses.waiting reads them.
+WAITING_STEPS = (
+    "submitted_matching",
+    "matching_offer",
+    "offer_acceptance",
+    "acceptance_placement",
+    "submitted_placement",
+)
+
+
+def build_waiting_times(ctx: Context) -> Report:
+    """The days each step took, per referral that passed it, by the period and region of
+    the moment the step ended, first-choice care form and urgency ('' = every one).
+
+    The moments (the step's start and end) of a referral:
+    - submitted: its first `submitted` event (else `Referral.submitted_at`);
+    - matching: its first `matching` event (triage done);
+    - first offer: the `sent_at` of its first offer;
+    - acceptance: the first `answered_at` of an offer it accepted (a cancelled offer was
+      accepted first);
+    - placement: its first `placed` event (the placement recorded).
+    A step counts for a referral when both moments exist and the end is not before the
+    start (a crisis placed first has no matching or offer step). Days are elapsed time
+    (hours / 24). Median and 90th percentile per group, in the one pass of GROUPING SETS."""
+    tz = settings.TIME_ZONE
+    moments = {
+        "submitted_matching": ("m.submitted_at", "m.matching_at"),
+        "matching_offer": ("m.matching_at", "m.offered_at"),
+        "offer_acceptance": ("m.offered_at", "m.accepted_at"),
+        "acceptance_placement": ("m.accepted_at", "m.placed_at"),
+        "submitted_placement": ("m.submitted_at", "m.placed_at"),
+    }
+    values = ", ".join(f"('{step}', {began}, {ended})" for step, (began, ended) in moments.items())
+    keys = "period, region, step"
+    sql = f"""{_referral_facts(ctx)},
+    wev AS (
+        SELECT referral_id,
+               MIN(at) FILTER (WHERE to_status = 'submitted') AS submitted_at,
+               MIN(at) FILTER (WHERE to_status = 'matching') AS matching_at,
+               MIN(at) FILTER (WHERE to_status = 'placed') AS placed_at
+        FROM referrals_referralevent GROUP BY referral_id
+    ), wof AS (
+        SELECT referral_id, MIN(sent_at) AS offered_at,
+               MIN(answered_at) FILTER (WHERE status IN ('accepted', 'cancelled'))
+                   AS accepted_at
+        FROM placement_offer GROUP BY referral_id
+    ), moments AS (
+        SELECT f.reg, f.care_form, f.urgency,
+               COALESCE(wev.submitted_at, r.submitted_at) AS submitted_at,
+               wev.matching_at, wof.offered_at, wof.accepted_at, wev.placed_at
+        FROM facts f
+        JOIN referrals_referral r ON r.id = f.id
+        LEFT JOIN wev ON wev.referral_id = f.id
+        LEFT JOIN wof ON wof.referral_id = f.id
+    ), steps AS (
+        SELECT m.reg, m.care_form, m.urgency, {bytewise("v.step")} AS step,
+               (v.ended AT TIME ZONE '{tz}')::date AS d,
+               CAST(EXTRACT(EPOCH FROM (v.ended - v.began)) / 86400.0 AS double precision)
+                   AS days
+        FROM moments m
+        CROSS JOIN LATERAL (VALUES {values}) AS v(step, began, ended)
+        WHERE v.began IS NOT NULL AND v.ended IS NOT NULL AND v.ended >= v.began
+    ), ps AS NOT MATERIALIZED (
+        {periodised("steps")}
+    )
+    SELECT period, region,
+           -- '' is every care form; a referral without a first choice is '-'.
+           CASE WHEN GROUPING(care_form) = 1 THEN ''
+                WHEN care_form = '' THEN '-' ELSE care_form END,
+           CASE WHEN GROUPING(urgency) = 1 THEN '' ELSE urgency END,
+           step, COUNT(*),
+           {rounded("percentile_cont(0.5) WITHIN GROUP (ORDER BY days)", 2)},
+           {rounded("percentile_cont(0.9) WITHIN GROUP (ORDER BY days)", 2)}
+    FROM ps
+    GROUP BY GROUPING SETS (({keys}, care_form, urgency), ({keys}, care_form),
+                            ({keys}, urgency), ({keys}))"""
+    return Report(
+        columns=(
+            "period",
+            "region",
+            "care_form",
+            "urgency",
+            "step",
+            "referrals",
+            "median_days",
+            "p90_days",
+        ),
+        sql=sql,
+    )
+
+
+BUILDERS["waiting_times"] = build_waiting_times
+
+
+def build_forecast_check(ctx: Context) -> Report:
+    """Expected vacancies checked afterwards (issue 22.5; analyses.forecasts reads them):
+    the current (not superseded) forecast of each placement that was not cancelled, dated
+    by its `expected_on`, in the region of the referral, per care form of the location.
+    Settled by the end date of the placement against the day expected ± the tolerance
+    (setting FORECAST_TOLERANCE_DAYS) as of `ctx.as_of`."""
+    tolerance = int(getattr(settings, "FORECAST_TOLERANCE_DAYS", 14))
+    as_of = f"CAST('{ctx.as_of.isoformat()}' AS date)"
+    facts = f"""
+        SELECT f.expected_on AS d, {bytewise("COALESCE(rg.code, '')")} AS reg,
+               {bytewise("l.care_form")} AS care_form,
+               CASE WHEN p.end_date IS NOT NULL
+                     AND p.end_date BETWEEN f.expected_on - {tolerance}
+                                        AND f.expected_on + {tolerance}
+                    THEN 1 ELSE 0 END AS came_true,
+               CASE WHEN p.end_date < f.expected_on - {tolerance} THEN 1 ELSE 0 END
+                   AS earlier,
+               CASE WHEN p.end_date > f.expected_on + {tolerance}
+                      OR (p.end_date IS NULL AND f.expected_on + {tolerance} < {as_of})
+                    THEN 1 ELSE 0 END AS later,
+               CASE WHEN p.end_date IS NULL AND f.expected_on + {tolerance} >= {as_of}
+                    THEN 1 ELSE 0 END AS pending
+        FROM placement_vacancyforecast f
+        JOIN placement_placement p ON p.id = f.placement_id
+        JOIN capacity_location l ON l.id = f.location_id
+        JOIN referrals_referral r ON r.id = p.referral_id
+        JOIN referrals_youthidentity y ON y.id = r.youth_id
+        LEFT JOIN accounts_municipality m
+               ON m.id = COALESCE(r.responsible_municipality_id, y.municipality_id)
+        LEFT JOIN accounts_region rg ON rg.id = m.region_id
+        WHERE f.superseded_at IS NULL AND p.status <> 'cancelled'
+    """
+    return Report(
+        columns=(
+            "period",
+            "region",
+            "care_form",
+            "forecasts",
+            "came_true",
+            "ended_earlier",
+            "ended_later",
+            "pending",
+        ),
+        sql=f"""WITH fc AS ({facts}), pf AS ({periodised("fc")})
+        SELECT period, region, care_form, COUNT(*), SUM(came_true), SUM(earlier),
+               SUM(later), SUM(pending)
+        FROM pf GROUP BY period, region, care_form""",
+    )
+
+
+BUILDERS["forecasts"] = build_forecast_check

@@ -266,3 +266,125 @@ REPORT_MODELS: dict[str, type[ReportRow]] = {
     "outside_care": OutsideCareRow,
     "origin": OriginRow,
 }
+
+
+class RefusalConcernRow(ReportRow):
+    """Refusals (issue 23) per needed expertise or risk flag of the VA that the provider
+    named as its concern (`Offer.refusal_concerns`) × reason, by provider × care form. A
+    refusal naming two concerns counts once for each."""
+
+    provider = models.CharField(_("aanbieder"), max_length=200)
+    care_form = models.CharField(_("zorgvorm"), max_length=30)
+    concern = models.CharField(_("aanleiding"), max_length=40)
+    reason = models.CharField(_("reden"), max_length=30)
+    refusals = models.PositiveIntegerField(_("weigeringen"))
+
+    class Meta:
+        ordering = ["period", "region", "provider", "care_form", "concern", "reason"]
+        indexes = [models.Index(fields=["period", "region"], name="refusal_concern_scope")]
+        verbose_name = _("weigering per aanleiding (rij)")
+        verbose_name_plural = _("weigeringen per aanleiding (rijen)")
+
+
+REPORT_MODELS["refusal_concerns"] = RefusalConcernRow
+
+
+class KpiTarget(models.Model):
+    """A target a region sets for one KPI of the catalogue (analyses.catalogue) in a year;
+    `region` empty = every region (the functional administrator's). Not a report row: kept
+    by hand through analyses.target_services, never rebuilt."""
+
+    region = models.ForeignKey(
+        "accounts.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("regio"),
+    )
+    code = models.CharField(_("kengetal"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    target = models.FloatField(_("streefwaarde"))
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
+    updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "region__name", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "code", "year"],
+                condition=models.Q(region__isnull=False),
+                name="kpi_target_region_code_year",
+            ),
+            models.UniqueConstraint(
+                fields=["code", "year"],
+                condition=models.Q(region__isnull=True),
+                name="kpi_target_all_regions_code_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target__gte=0), name="kpi_target_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100), name="kpi_target_year_range"
+            ),
+        ]
+        verbose_name = _("streefwaarde kengetal")
+        verbose_name_plural = _("streefwaarden kengetallen")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.year} {self.region_id or '*'}: {self.target}"
+
+
+class WaitingTimeRow(ReportRow):
+    """Waiting times by step (issue 23.5): the referrals that passed a step in the period
+    (by the moment the step ended) and the median and 90th percentile of its days, per
+    first-choice care form and urgency ('' = every one). The steps and their moments:
+    analyses.builders.build_waiting_times."""
+
+    care_form = models.CharField(_("zorgvorm"), max_length=30, blank=True, default="")
+    urgency = models.CharField(_("urgentie"), max_length=10, blank=True, default="")
+    step = models.CharField(_("stap"), max_length=30)
+    referrals = models.PositiveIntegerField(_("verzoeken"))
+    median_days = models.FloatField(_("mediaan dagen"), null=True)
+    p90_days = models.FloatField(_("90e percentiel dagen"), null=True)
+
+    class Meta:
+        ordering = ["period", "region", "care_form", "urgency", "step"]
+        indexes = [models.Index(fields=["period", "region"], name="waiting_time_scope")]
+        verbose_name = _("wachttijd per stap (rij)")
+        verbose_name_plural = _("wachttijden per stap (rijen)")
+
+
+REPORT_MODELS["waiting_times"] = WaitingTimeRow
+
+
+class ForecastCheckRow(ReportRow):
+    """Expected vacancies checked afterwards (issue 22.5): the current forecast of each
+    placement (`placement.VacancyForecast`, the latest planned end) dated by the day it
+    expected the place to come free, per care form of the location. Came true: the placement
+    ended within ± FORECAST_TOLERANCE_DAYS of that day; earlier: before it; later: after it,
+    or still running when the day plus the tolerance had passed; pending: neither yet."""
+
+    care_form = models.CharField(_("zorgvorm"), max_length=30)
+    forecasts = models.PositiveIntegerField(_("verwachte vrije plekken"))
+    came_true = models.PositiveIntegerField(_("uitgekomen"))
+    ended_earlier = models.PositiveIntegerField(_("eerder vrijgekomen"))
+    ended_later = models.PositiveIntegerField(_("later of nog niet vrijgekomen"))
+    pending = models.PositiveIntegerField(_("nog niet te beoordelen"))
+
+    class Meta:
+        ordering = ["period", "region", "care_form"]
+        indexes = [models.Index(fields=["period", "region"], name="forecast_check_scope")]
+        verbose_name = _("verwachte vrije plek, uitgekomen? (rij)")
+        verbose_name_plural = _("verwachte vrije plekken, uitgekomen? (rijen)")
+
+
+REPORT_MODELS["forecasts"] = ForecastCheckRow

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Region, Role, User
 from accounts.selectors import regions_for_user
+from analyses import catalogue, periods
 from analyses.disclosure import (
     HIDDEN,
     SMALL,
@@ -72,6 +73,7 @@ def reason_label(code: str) -> str:
     return REASONS.get(code, code)
 
 
+# The stored period codes (analyses.models); every accepted code: analyses.periods.
 PERIOD_CODE = re.compile(r"^(all|\d{4}-Q[1-4]|\d{4}-(0[1-9]|1[0-2]))$")
 
 
@@ -83,6 +85,33 @@ class Filters:
 
     def as_dict(self) -> dict[str, str]:
         return {"period": self.period, "region": self.region, "care_form": self.care_form}
+
+    # The period filter's fields (templates/analyses/partials/period_filter.html): a range
+    # `2026-02..2026-07` is shown as the choice 'range' with its first and last month.
+    @property
+    def period_choice(self) -> str:
+        return periods.RANGE if periods.RANGE_CODE.match(self.period) else self.period
+
+    @property
+    def range_from(self) -> str:
+        return self.period.split("..")[0] if periods.RANGE_CODE.match(self.period) else ""
+
+    @property
+    def range_to(self) -> str:
+        return self.period.split("..")[1] if periods.RANGE_CODE.match(self.period) else ""
+
+    @property
+    def summed(self) -> bool:
+        """A year or a range: counts added up from its months, no medians."""
+        return periods.is_summed(self.period) and bool(self.period)
+
+    @property
+    def previous(self) -> "Filters | None":
+        """The same filters for the period before (analyses.periods.previous_period)."""
+        before = periods.previous_period(self.period)
+        if before is None:
+            return None
+        return Filters(period=before, region=self.region, care_form=self.care_form)
 
 
 @dataclass(frozen=True)
@@ -115,15 +144,16 @@ def report_scope(*, user: User, query: Any) -> ReportScope:
     (`regions_for_user`), with exact figures: another region is `NotFound` (404, as any
     object outside one's scope); without a region it gets its first region, or every
     region when it works for all of them. Two queries."""
-    period = _param(query, "period", "periode") or "all"
     region = _param(query, "region", "regio")
     care_form = _param(query, "care_form", "zorgvorm")
     every = list(Region.objects.order_by("name", "code").values_list("code", "name"))
     errors: dict[str, list[str]] = {}
-    if not PERIOD_CODE.match(period):
-        errors["period"] = [
-            _("Onbekende periode: kies 'all', een kwartaal (2026-Q1) of een maand (2026-03).")
-        ]
+    # Issue 23.2: all, a month, a quarter, a year or a range of months (analyses.periods).
+    period = "all"
+    try:
+        period = periods.parse(query)
+    except ValidationFailed as failure:
+        errors.update(failure.errors)
     if region and region not in {code for code, _name in every}:
         errors["region"] = [_("Onbekende regio: geef de code van een regio.")]
     if care_form and care_form not in CARE_FORMS:
@@ -149,11 +179,14 @@ def report_scope(*, user: User, query: Any) -> ReportScope:
     )
 
 
-def _scoped(qs: QuerySet[Any], filters: Filters, *, care_form_field: str | None = None) -> Any:
-    qs = qs.filter(period=filters.period, region=filters.region)
+def _scoped(
+    qs: QuerySet[Any], filters: Filters, *, care_form_field: str | None = None, **where: Any
+) -> list[Any]:
+    """The rows of a report for the filters' period (stored, or a year or range added up
+    from its months: analyses.periods.rows_for), region and care form. One query."""
     if care_form_field and filters.care_form:
-        qs = qs.filter(**{care_form_field: filters.care_form})
-    return qs
+        where[care_form_field] = filters.care_form
+    return periods.rows_for(qs.model, period=filters.period, region=filters.region, **where)
 
 
 def built_at() -> datetime | None:
@@ -166,16 +199,18 @@ def latest_run() -> ReportRun | None:
 
 def filter_options(scope: ReportScope | None = None) -> dict[str, list[tuple[str, str]]]:
     """The choices of the filter form; the regions those of `scope` (else every region)."""
-    periods = sorted(
-        set(KpiRow.objects.values_list("period", flat=True).distinct()), key=_period_order
-    )
+    stored = set(KpiRow.objects.values_list("period", flat=True).distinct())
+    # Issue 23.2: the years of the stored months (added up from them) and a range of months.
+    years = {code[:4] for code in stored if periods.MONTH.match(code)}
+    codes = sorted(stored | years, key=_period_order)
     if scope is None:
         regions = list(Region.objects.order_by("name").values_list("code", "name"))
         every_region = True
     else:
         regions, every_region = scope.regions, scope.every_region
     return {
-        "periods": [(p, period_label(p)) for p in periods] or [("all", period_label("all"))],
+        "periods": [(p, period_label(p)) for p in codes or ["all"]]
+        + [(periods.RANGE, _("Bereik van maanden (van – tot)"))],
         "regions": [("", _("Alle regio's"))] * every_region + regions,
         "care_forms": [("", _("Alle zorgvormen")), *CARE_FORMS.items()],
     }
@@ -184,7 +219,8 @@ def filter_options(scope: ReportScope | None = None) -> dict[str, list[tuple[str
 def _period_order(period: str) -> tuple[int, str]:
     if period == "all":
         return (0, "")
-    return (1 if "Q" in period else 2, "".join(chr(255 - ord(ch)) for ch in period))
+    kind = 1 if periods.YEAR.match(period) else 2 if "Q" in period else 3
+    return (kind, "".join(chr(255 - ord(ch)) for ch in period))
 
 
 def period_label(period: str) -> str:
@@ -192,6 +228,13 @@ def period_label(period: str) -> str:
     '2026-03' → maart 2026 (codes as analyses/sql.py makes them; others as they are)."""
     if period == "all":
         return _("Alle perioden")
+    if periods.YEAR.match(period):
+        return _("Jaar %(year)s") % {"year": period}
+    if first_last := periods.RANGE_CODE.match(period):
+        return _("%(first)s t/m %(last)s") % {
+            "first": period_label(first_last.group(1)),
+            "last": period_label(first_last.group(2)),
+        }
     year, _sep, part = period.partition("-")
     if part.startswith("Q") and part[1:].isdigit():
         return _("%(quarter)se kwartaal %(year)s") % {"quarter": part[1:], "year": year}
@@ -261,16 +304,16 @@ def _care_form_order(code: str) -> int:
 PROVIDER_COUNTS = ["offers", "accepted", "refused", "no_response"]
 
 
-def refusals(*, filters: Filters, disclosure: Disclosure) -> dict[str, Table]:
-    """Refusals by reason (the bar chart) and the answers per provider.
+def refusals(*, filters: Filters, disclosure: Disclosure, provider: str = "") -> dict[str, Table]:
+    """Refusals by reason (the bar chart) and the answers per provider; `provider` (a
+    provider's name, as the rows store it) narrows both to that provider (issue 23).
 
-    Both tables add up to the same refusals (and the same no-response count), so their
-    totals are hidden together: one table's total must not undo the other's suppression."""
+    Both tables add up to the same refusals (and the same no-response count); each total is
+    rounded from its own exact value, so both are shown (analyses.disclosure)."""
     by_reason: dict[str, int] = defaultdict(int)
-    for reason, count in _scoped(
-        RefusalRow.objects.all(), filters, care_form_field="care_form"
-    ).values_list("reason", "refusals"):
-        by_reason[reason] += count
+    narrow = {"provider": provider} if provider else {}
+    for row in _scoped(RefusalRow.objects.all(), filters, care_form_field="care_form", **narrow):
+        by_reason[row.reason] += row.refusals
     reason_rows = [
         {"reason_code": code, "reason": reason_label(code), "refusals": by_reason[code]}
         for code in sorted(by_reason, key=lambda c: (-by_reason[c], c))
@@ -281,43 +324,33 @@ def refusals(*, filters: Filters, disclosure: Disclosure) -> dict[str, Table]:
         counts=["refusals"],
         disclosure=disclosure,
     )
-    provider_rows = list(
-        _scoped(ProviderResponseRow.objects.filter(care_form=filters.care_form), filters).values(
-            "provider", *PROVIDER_COUNTS, "median_response_hours"
+    provider_rows = [
+        {
+            "provider": r.provider,
+            **{name: getattr(r, name) for name in PROVIDER_COUNTS},
+            "median_response_hours": r.median_response_hours,
+        }
+        for r in _scoped(
+            ProviderResponseRow.objects.all(), filters, care_form=filters.care_form, **narrow
         )
-    )
+    ]
     providers = protect_table(
         provider_rows, dimensions=["provider"], counts=PROVIDER_COUNTS, disclosure=disclosure
     )
     for shown, raw in zip(providers.rows, provider_rows, strict=True):
-        answered = raw["accepted"] + raw["refused"]
-        shown["acceptance_rate"] = disclosure.share(raw["accepted"], answered)
+        shown["acceptance_rate"] = disclosure.share_of_parts(raw["accepted"], raw["refused"])
         shown["no_response_share"] = disclosure.share(raw["no_response"], raw["offers"])
         shown["median_response_hours"] = disclosure.median(
             raw["median_response_hours"], raw["accepted"] + raw["refused"] - raw["no_response"]
         )
     providers.columns += ["acceptance_rate", "no_response_share", "median_response_hours"]
-    # The same quantities in both tables (the same offers, care-form filter included):
-    # hide them together.
-    if HIDDEN in (providers.totals.get("refused"), reasons.totals.get("refusals")):
-        providers.totals["refused"] = reasons.totals["refusals"] = HIDDEN
-    if providers.totals.get("no_response") == HIDDEN:
-        reasons.totals["refusals"] = HIDDEN
-        for row in reasons.rows:
-            if row["reason_code"] == RefusalReason.NO_RESPONSE:
-                row["refusals"] = HIDDEN
-    total_offers = sum(r["offers"] for r in provider_rows)
-    providers.totals["no_response_share"] = (
-        disclosure.share(sum(r["no_response"] for r in provider_rows), total_offers)
-        if HIDDEN not in (providers.totals.get("offers"), providers.totals.get("no_response"))
-        else HIDDEN
+    # Every total is rounded from its own exact value (analyses.disclosure), so the two
+    # tables may both show theirs: no subtraction between them gives back a "<5".
+    providers.totals["no_response_share"] = disclosure.share(
+        sum(r["no_response"] for r in provider_rows), sum(r["offers"] for r in provider_rows)
     )
-    accepted = sum(r["accepted"] for r in provider_rows)
-    refused = sum(r["refused"] for r in provider_rows)
-    providers.totals["acceptance_rate"] = (
-        disclosure.share(accepted, accepted + refused)
-        if HIDDEN not in (providers.totals.get("accepted"), providers.totals.get("refused"))
-        else HIDDEN
+    providers.totals["acceptance_rate"] = disclosure.share_of_parts(
+        sum(r["accepted"] for r in provider_rows), sum(r["refused"] for r in provider_rows)
     )
     return {"reasons": reasons, "providers": providers}
 
@@ -328,13 +361,11 @@ REPLACEMENT_COUNTS = ["started", "replaced_6m", "replaced_12m", "replaced", "pre
 def replacements(*, filters: Filters, disclosure: Disclosure) -> dict[str, Table]:
     rows = [
         {
-            "provider": r["provider"],
-            "care_form": care_form_label(r["care_form"]),
-            **{name: r[name] for name in REPLACEMENT_COUNTS},
+            "provider": r.provider,
+            "care_form": care_form_label(r.care_form),
+            **{name: getattr(r, name) for name in REPLACEMENT_COUNTS},
         }
-        for r in _scoped(ReplacementRow.objects.all(), filters, care_form_field="care_form").values(
-            "provider", "care_form", *REPLACEMENT_COUNTS
-        )
+        for r in _scoped(ReplacementRow.objects.all(), filters, care_form_field="care_form")
     ]
     table = protect_table(
         rows,
@@ -346,68 +377,69 @@ def replacements(*, filters: Filters, disclosure: Disclosure) -> dict[str, Table
         shown["rate_6m"] = disclosure.share(raw["replaced_6m"], raw["started"])
         shown["rate_12m"] = disclosure.share(raw["replaced_12m"], raw["started"])
     for name, part in (("rate_6m", "replaced_6m"), ("rate_12m", "replaced_12m")):
-        table.totals[name] = (
-            disclosure.share(sum(r[part] for r in rows), sum(r["started"] for r in rows))
-            if HIDDEN not in (table.totals.get(part), table.totals.get("started"))
-            else HIDDEN
+        table.totals[name] = disclosure.share(
+            sum(r[part] for r in rows), sum(r["started"] for r in rows)
         )
     table.columns += ["rate_6m", "rate_12m"]
-    chain_rows = list(
-        _scoped(ChainRow.objects.filter(care_form=filters.care_form), filters).values(
-            "placements_in_chain", "youths"
-        )
-    )
+    chain_rows = [
+        {"placements_in_chain": r.placements_in_chain, "youths": r.youths}
+        for r in _scoped(ChainRow.objects.all(), filters, care_form=filters.care_form)
+    ]
     chains = protect_table(
         chain_rows, dimensions=["placements_in_chain"], counts=["youths"], disclosure=disclosure
     )
     return {"providers": table, "chains": chains}
 
 
-KPI_LABELS = {
-    "days_to_placement": _("Mediane dagen van indiening tot plaatsing"),
-    "offers_per_placement": _("Voorstellen per plaatsing"),
-    "waiting_resolved_at_home": _("Wachtende verzoeken opgelost met hulp thuis (%)"),
-    "complete_va": _("Geplande en urgente verzoeken met volledige VA bij indiening (%)"),
-    "crisis_share": _("Crisisplaatsingen van alle verzoeken (%)"),
-    "crisis_documents_in_time": _("Crisisplaatsingen met documenten op tijd (%)"),
-    "waiting_17_plus": _("Jongeren van 17+ die nu wachten"),
-    "stale_capacity": _("Capaciteitscijfers ouder dan 7 dagen (%)"),
-    "occupancy": _("Bezettingsgraad, laatste maand (%)"),
-    "outflow_lighter": _("Uitstroom naar lichtere zorg (%)"),
-    "stagnation_days": _("Stagnatie: mediane dagen klaar voor uitstroom zonder plek"),
-}
-# How each KPI of issue 21 is defined, shown under its label.
-KPI_DESCRIPTIONS = {
-    "outflow_lighter": _(
-        "Van de plaatsingen die in de periode eindigden: het deel dat uitstroomde naar huis, "
-        "pleegzorg, lichtere residentiële zorg of begeleid of zelfstandig wonen. Een "
-        "doorplaatsing, volwassenenzorg, 'anders' en een onbekende bestemming tellen als niet "
-        "lichter."
-    ),
-    "stagnation_days": _(
-        "Van de plaatsingen die in de periode eindigden en een datum 'klaar voor uitstroom' "
-        "hebben: de mediaan van het aantal dagen tussen die datum en het einde."
-    ),
-}
+# The names and definitions of the KPIs come from the catalogue (analyses.catalogue).
+KPI_LABELS = {kpi.code: kpi.name for kpi in catalogue.CATALOGUE}
+KPI_DESCRIPTIONS = {kpi.code: kpi.definition for kpi in catalogue.CATALOGUE}
 
 
 def kpis(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
+    # The period's figures (a year or range added up from its months, medians None), and
+    # today's stale capacity, stored under 'all'. Two queries.
     figures = {
         r.code: r
-        for r in KpiRow.objects.filter(
-            period__in=[filters.period, "all"], region=filters.region, care_form=filters.care_form
+        for r in periods.rows_for(
+            KpiRow, period=filters.period, region=filters.region, care_form=filters.care_form
         )
-        if r.period == filters.period or r.code == "stale_capacity"
+        if r.code != "stale_capacity"
     }
+    figures.update(
+        (r.code, r)
+        for r in KpiRow.objects.filter(
+            period="all", region=filters.region, care_form=filters.care_form, code="stale_capacity"
+        )
+    )
     out: list[dict[str, Any]] = []
+    # Issue 23: the catalogue's definition, formula, source and unit, and the region's
+    # target for the period's year (set for every care form together: judged only then).
+    targets = catalogue.targets_for(
+        region=filters.region, year=catalogue.period_year(filters.period)
+    )
 
     def add(code: str, value: Any) -> None:
+        kpi = catalogue.BY_CODE[code]
+        target = targets.get(code)
+        target_value = target.target if target else None
         out.append(
             {
                 "code": code,
-                "label": str(KPI_LABELS[code]),
+                "label": str(kpi.name),
                 "value": value,
-                "description": str(KPI_DESCRIPTIONS.get(code, "")),
+                "description": str(kpi.definition),
+                "definition": str(kpi.definition),
+                "formula": kpi.formula,
+                "source": str(kpi.source),
+                "period_rule": str(kpi.period),
+                "unit": kpi.unit,
+                "direction": kpi.direction,
+                "target": target_value,
+                "target_note": target.note if target else "",
+                "target_met": None
+                if filters.care_form
+                else catalogue.target_met(code, value, target_value),
             }
         )
 
@@ -439,6 +471,11 @@ def kpis(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
             "crisis_documents_in_time",
             disclosure.share(n("crisis_documents_in_time"), d("crisis_documents_in_time")),
         )
+        if "emergency_authorisation" in figures:
+            add(
+                "emergency_authorisation",
+                disclosure.share(n("emergency_authorisation"), d("emergency_authorisation")),
+            )
     if "outflow_lighter" in figures:
         add("outflow_lighter", disclosure.share(n("outflow_lighter"), d("outflow_lighter")))
         stagnation = figures.get("stagnation_days")
@@ -446,7 +483,10 @@ def kpis(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
             "stagnation_days",
             disclosure.median(stagnation.value if stagnation else None, n("stagnation_days")),
         )
-    if "stale_capacity" in figures and filters.period in _periods_of_today():
+    if "stale_capacity" in figures and (
+        filters.period in _periods_of_today()
+        or f"{timezone.localdate():%Y-%m}" in periods.months_of(filters.period)
+    ):
         # Today's figure, so only in a period holding today. Locations, not people: exact
         # for everyone.
         add(
@@ -461,28 +501,25 @@ def kpis(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
     return out
 
 
-def _months_of(period: str) -> list[str]:
-    """The month codes a period code covers: '2026-Q1' → 2026-01…03, '2026-03' → itself."""
-    year, _sep, part = period.partition("-")
-    if part.startswith("Q"):
-        first = 3 * (int(part[1:]) - 1) + 1
-        return [f"{year}-{month:02d}" for month in range(first, first + 3)]
-    return [period]
-
-
 def _periods_of_today() -> set[str]:
-    """The period codes that hold today: 'all', this quarter and this month."""
+    """The period codes that hold today: 'all', this year, this quarter and this month (a
+    range holding today is checked by its months: analyses.periods)."""
     today = timezone.localdate()
-    return {"all", f"{today.year}-Q{(today.month - 1) // 3 + 1}", f"{today:%Y-%m}"}
+    return {
+        "all",
+        str(today.year),
+        f"{today.year}-Q{(today.month - 1) // 3 + 1}",
+        f"{today:%Y-%m}",
+    }
 
 
 def occupancy(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
     """Occupied and total places per care form per month of the period, in the region (''
-    every region). Places are public (contracted), so the rate is hidden whenever the
-    number of youths occupying them is small."""
+    every region). Places are public (contracted); for analysts the rate is that of the
+    rounded number of youths occupying them ("x" when that is "<5")."""
     qs = OccupancyRow.objects.filter(region=filters.region)
     if filters.period != "all":
-        qs = qs.filter(period__in=_months_of(filters.period))
+        qs = qs.filter(period__in=periods.months_of(filters.period))
     if filters.care_form:
         qs = qs.filter(care_form=filters.care_form)
     return [
@@ -541,12 +578,25 @@ def _cost(disclosure: Disclosure, total: float | None, cases: int) -> float | st
     return round(total, 2)
 
 
+def _cost_sum(disclosure: Disclosure, total: float | None, cases: int) -> float | str | None:
+    """The sum of the cost per day of `cases` youths. For analysts the average times the
+    rounded number of cases: the exact sum beside the average would give back the exact
+    number of youths, and so undo its rounding."""
+    if disclosure.exact or total is None or not cases:
+        return _cost(disclosure, total, cases)
+    shown = disclosure.count(cases)
+    if not isinstance(shown, int):
+        return HIDDEN
+    return round(total / cases * shown, 2)
+
+
 def outside_care(*, filters: Filters, disclosure: Disclosure) -> Table:
     """Care outside coordination as unmet need (issue 21): youths per first-choice care form,
     contracted or not and arrangement, with the sum and the average of their cost per day.
 
     Codes only: no provider (one outside the contract, by name, could identify the youth)
-    and no free text. A cost is shown only over 5 or more youths whose cost is known."""
+    and no free text. A cost is shown only over 5 or more youths whose cost is known; the
+    counts are rounded like every count (analyses.disclosure)."""
     raw = [
         {
             "care_form": care_form_label(r.care_form),
@@ -565,13 +615,9 @@ def outside_care(*, filters: Filters, disclosure: Disclosure) -> Table:
         disclosure=disclosure,
     )
     for shown, row in zip(table.rows, raw, strict=True):
-        shown["cost_per_day_sum"] = _cost(disclosure, row["_sum"], row["with_cost"])
         average = row["_sum"] / row["with_cost"] if row["with_cost"] and row["_sum"] else None
         shown["cost_per_day_average"] = _cost(disclosure, average, row["with_cost"])
-    if not disclosure.exact:
-        # The youths add up to the unmet-need table's `placed_outside`; the costs and their
-        # base are shown nowhere else, and their totals are hidden below when a cell is.
-        _complement(table.rows, raw, "youths")
+        shown["cost_per_day_sum"] = _cost_sum(disclosure, row["_sum"], row["with_cost"])
     total_sum = sum(r["_sum"] or 0.0 for r in raw)
     with_cost = sum(r["with_cost"] for r in raw)
     any_hidden = any(
@@ -579,17 +625,13 @@ def outside_care(*, filters: Filters, disclosure: Disclosure) -> Table:
         for row in table.rows
     )
     table.totals["cost_per_day_sum"] = (
-        HIDDEN if any_hidden else _cost(disclosure, total_sum if with_cost else None, with_cost)
+        HIDDEN if any_hidden else _cost_sum(disclosure, total_sum if with_cost else None, with_cost)
     )
     table.totals["cost_per_day_average"] = (
         HIDDEN
         if any_hidden
         else _cost(disclosure, total_sum / with_cost if with_cost else None, with_cost)
     )
-    if any(row["youths"] in SUPPRESSED for row in table.rows) and not disclosure.exact:
-        table.totals["youths"] = HIDDEN
-    if any_hidden and not disclosure.exact:
-        table.totals["with_cost"] = HIDDEN
     table.columns += ["cost_per_day_sum", "cost_per_day_average"]
     return table
 
@@ -610,13 +652,11 @@ ORIGIN_COUNTS = ["referrals", "placed", "placed_outside", "waiting_now"]
 def origin(*, filters: Filters, disclosure: Disclosure) -> Table:
     """Referrals by coded origin (issue 21): urgency (crisis apart from planned and urgent),
     previous situation and kind of request, one dimension at a time, with the median days
-    to placement. Every dimension adds up to the same referrals as the unmet-need table, so
-    a single suppressed cell of a dimension takes a second one with it (`_complement`)."""
+    to placement. Every dimension adds up to the same referrals as the unmet-need table;
+    each count is rounded from its own exact value (analyses.disclosure)."""
     order = {name: i for i, name in enumerate(ORIGIN_LABELS)}
     rows = sorted(
-        OriginRow.objects.filter(
-            period=filters.period, region=filters.region, care_form=filters.care_form
-        ),
+        _scoped(OriginRow.objects.all(), filters, care_form=filters.care_form),
         key=lambda r: (
             order.get(r.dimension, 99),
             list(ORIGIN_LABELS.get(r.dimension, {})).index(r.code)
@@ -642,15 +682,8 @@ def origin(*, filters: Filters, disclosure: Disclosure) -> Table:
         disclosure=disclosure,
         with_totals=False,
     )
-    if not disclosure.exact:
-        for name in ORIGIN_COUNTS:
-            _complement(table.rows, raw, name, group="dimension_code")
     for shown, row in zip(table.rows, raw, strict=True):
-        shown["median_days_to_placement"] = (
-            HIDDEN
-            if shown["placed"] == HIDDEN
-            else disclosure.median(row["_median"], row["placed"])
-        )
+        shown["median_days_to_placement"] = disclosure.median(row["_median"], row["placed"])
     table.columns += ["median_days_to_placement"]
     return table
 
@@ -664,9 +697,9 @@ def bed_days(*, filters: Filters, disclosure: Disclosure) -> dict[str, Any]:
     """Bed-days and their cost per municipality, region and care form (issue 22), for the
     calendar year of the period, by `capacity.contract_selectors.cost_report` (its rule of
     a bed-day and its tariff). The care-form filter narrows the table per care form only;
-    the total is the year's over every care form. For analysts a row over 1 to 4 youths is
-    hidden, a breakdown with one hidden row hides a second one, and the total is hidden when
-    any row is."""
+    the total is the year's over every care form. For analysts the youths are rounded like
+    every count; the bed-days and cost of a row over 1 to 4 youths are hidden, a breakdown
+    with one such row hides a second one's, and the total is hidden when any row's is."""
     year = _period_year(filters.period)
     regions = Region.objects.all()
     if filters.region:
@@ -706,8 +739,12 @@ def bed_days(*, filters: Filters, disclosure: Disclosure) -> dict[str, Any]:
                 }
             )
         if not disclosure.exact:
+            # Bed-days and money are no counts, so they keep cell suppression: a breakdown
+            # with one hidden row hides a second one. Its youths stay rounded.
             _complement(table.rows, raw, "youths", hide=("bed_days", "cost", "bed_days_unpriced"))
-        any_hidden = any_hidden or any(r["youths"] in SUPPRESSED for r in table.rows)
+            for shown_row, row in zip(table.rows, raw, strict=True):
+                shown_row["youths"] = disclosure.count(row["youths"])
+        any_hidden = any_hidden or any(r["bed_days"] == HIDDEN for r in table.rows)
         parts[name] = table
     total = report.total
     shown_total: dict[str, Shown] = {

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Role, User
 from accounts.permissions import role_required
 from analyses import selectors, services
+from analyses.catalogue_views import catalogue_rows
 from analyses.disclosure import Disclosure, Pivot, Table
 from config.errors import ValidationFailed
 from config.spreadsheet import csv_response
@@ -73,7 +74,26 @@ COLUMN_LABELS = {
     "bed_days": _("Ligdagen"),
     "cost": _("Kosten (€)"),
     "bed_days_unpriced": _("Ligdagen zonder tarief"),
+    # Issue 23: the KPI catalogue in the kpis CSV.
+    "definition": _("Definitie"),
+    "formula": _("Formule"),
+    "source": _("Bron"),
+    "period_rule": _("Periode"),
+    "unit": _("Eenheid"),
+    "direction": _("Richting"),
+    "target": _("Streefwaarde"),
+    "target_met": _("Gehaald"),
 }
+KPI_COLUMNS = (
+    "definition",
+    "formula",
+    "source",
+    "period_rule",
+    "unit",
+    "direction",
+    "target",
+    "target_met",
+)
 # Columns the tables carry for the code, not for the reader.
 CODE_COLUMNS = {"reason_code", "dimension_code"}
 EXPORTS = (
@@ -201,6 +221,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "bed_days_care_form": _labelled(data["bed_days"]["care_form"]),
         "query": _query(filters),
     }
+    # Issue 22.5: expected vacancies checked afterwards (analyses/forecasts.py).
+    from analyses import forecasts
+
+    context["forecasts"] = forecasts.export_rows(filters=filters, disclosure=disclosure)
+    context["forecast_tolerance_days"] = forecasts.tolerance_days()
     return render(request, "analyses/dashboard.html", context)
 
 
@@ -231,7 +256,14 @@ def run_status(request: HttpRequest) -> HttpResponse:
 @role_required(*ROLES)
 def export(request: HttpRequest, table: str) -> HttpResponse:
     """Every table as CSV, exactly as shown on the dashboard (suppression included)."""
-    if table not in EXPORTS:
+    # The refusals report's tables (issue 23: with the provider filter) are written there.
+    from analyses import refusal_views
+
+    if table in refusal_views.EXPORTS:
+        return refusal_views.export(request, table)
+    from analyses import forecasts  # issue 22.5
+
+    if table not in (*EXPORTS, forecasts.EXPORT):
         raise Http404
     try:
         scope = selectors.report_scope(user=_user(request), query=request.GET)
@@ -261,11 +293,29 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
         writer.writerow([_("Totaal"), *pivot["totals"], pivot["grand_total"]])
         return response
     if table == "kpis":
-        writer.writerow([_("Kengetal"), _("Waarde"), _("Definitie")])
-        for kpi in selectors.kpis(filters=filters, disclosure=disclosure):
-            writer.writerow([kpi["label"], kpi["value"], kpi["description"]])
+        # Issue 23: every KPI of the catalogue, with its target and how it is computed.
+        writer.writerow([_("Kengetal"), _("Waarde"), *[COLUMN_LABELS[c] for c in KPI_COLUMNS]])
+        for row in catalogue_rows(filters=filters, disclosure=disclosure):
+            kpi = row["kpi"]
+            met = {True: _("ja"), False: _("nee")}.get(row["met"], "")
+            writer.writerow(
+                [
+                    kpi.name,
+                    row["value"],
+                    kpi.definition,
+                    kpi.formula,
+                    kpi.source,
+                    kpi.period,
+                    kpi.unit_label,
+                    kpi.direction_label,
+                    row["target"].target if row["target"] else "",
+                    met,
+                ]
+            )
         return response
-    if table == "occupancy":
+    if table == forecasts.EXPORT:
+        labelled = forecasts.export_rows(filters=filters, disclosure=disclosure)
+    elif table == "occupancy":
         rows = selectors.occupancy(filters=filters, disclosure=disclosure)
         labelled = _labelled(
             Table(columns=["period", "care_form", "occupied", "total", "rate"], rows=rows)

@@ -283,13 +283,16 @@ def contract_occupancy(
 
 
 # Bed-days and cost of the placements of `year` in the caller's regions, per municipality
-# (the youth's home municipality), region (the referral's) and care form (the location's).
+# (the one responsible for the care, woonplaatsbeginsel; else the youth's home), region
+# (the referral's) and care form (the location's).
 # A bed-day is a night: from the start date up to the end date (today for a running
 # placement), cut to the year. The cost of a day is the tariff of the location's band for
 # that year; days at a location without a band or a band without tariff are counted apart.
 COST_SQL = """
 WITH p AS (
-    SELECT r.region_id, y.municipality_id, l.care_form, t.tariff_per_day, y.id AS youth_id,
+    SELECT r.region_id,
+           COALESCE(r.responsible_municipality_id, y.municipality_id) AS municipality_id,
+           l.care_form, t.tariff_per_day, y.id AS youth_id,
            GREATEST(0, LEAST(COALESCE(pl.end_date, %(today)s), %(today)s, %(year_end)s)
                        - GREATEST(pl.start_date, %(year_start)s)) AS days
       FROM placement_placement pl

@@ -57,6 +57,7 @@ from placement.services import (
     placement_flag_risk,
     placement_record,
     placement_risk_update,
+    placement_update_plans,
     placements_start_due,
     referral_wait,
 )
@@ -355,6 +356,8 @@ class _History:
         self.rng = random.Random(SEED)
         # Urgency and origin draw from their own stream, so the history itself is unchanged.
         self.origin_rng = random.Random(SEED + 21)
+        # The perspective plan's horizon and the planned ends (issue 22.5): their own stream.
+        self.plan_rng = random.Random(SEED + 22)
         self.now = now
         self.today = timezone.localdate(now)
         self.start = self.today - timedelta(days=DAYS)
@@ -695,6 +698,8 @@ class _History:
             "requested_start": requested_start,
             "explanatory_analysis": self.analysis_data(case, completed_on),
             "perspective_plan": "Binnen een jaar terug naar huis of naar een lichtere vorm.",
+            # About half of the plans name a horizon: the placement's planned end follows.
+            "perspective_horizon_months": self.plan_rng.choice([None, None, 6, 9, 12]),
             "safety_plan": "Afspraken bij escalatie met ouders, school en wijkteam.",
             "care_question": texts["care_question"],
             "youth_perspective": "Wil graag dicht bij vrienden en school blijven.",
@@ -703,7 +708,12 @@ class _History:
         if case.crisis_documents_after is not None:
             # Placed first: no VA and no plans yet (DESIGN.md rule 1), they follow.
             del data["explanatory_analysis"]
-            data.update(perspective_plan="", safety_plan="", care_question="")
+            data.update(
+                perspective_plan="",
+                perspective_horizon_months=None,
+                safety_plan="",
+                care_question="",
+            )
         referral = referral_create(by=referrer, at=moment, data=data)
         case.referral_id = referral.pk
         self.cases[referral.pk] = case
@@ -1046,7 +1056,32 @@ class _History:
             self.waiting.remove(case)
         low, high = STAY_DAYS[location.care_form]
         end = start + timedelta(days=rng.randint(low, high))
+        self.plan_end(moment, placement, end)
         self.schedule(self.working_moment(end), self.end, case, placement.pk)
+
+    def plan_end(self, moment: datetime, placement: Placement, end: date) -> None:
+        """The provider writes down the planned end (issue 22.5, through the service, so a
+        forecast is recorded), on a stream of its own: most placements get one, most near
+        the day the placement will really end; some too late (the youth leaves earlier),
+        some too early (the youth stays longer), so the forecast check has figures."""
+        rng = self.plan_rng
+        if placement.planned_end is None and rng.random() < 0.15:
+            return  # the plan names no end
+        draw = rng.random()
+        if draw < 0.6:
+            planned = end + timedelta(days=rng.randint(-10, 10))
+        elif draw < 0.8:
+            planned = end + timedelta(days=rng.randint(30, 120))
+        else:
+            planned = end - timedelta(days=rng.randint(30, 90))
+        planned = max(planned, placement.start_date + timedelta(days=14))
+        if planned != placement.planned_end:
+            placement_update_plans(
+                placement=placement,
+                by=self.staff.get(placement.provider_id, self.coordinator),
+                planned_end=planned,
+                at=moment,
+            )
 
     def end(self, moment: datetime, case: Case, placement_id: int) -> None:
         rng = self.rng

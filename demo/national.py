@@ -11,6 +11,13 @@ the waiting list, held and occupied places) follows from the history just as in 
 Nothing is real: names are "Jongere 123", BSNs are distinct 9-digit numbers (not 11-proof),
 municipalities and regions are numbered fictions with coordinates inside the Netherlands.
 
+Issues 21 and 22 are filled too, in the demo's proportions: urgency (crisis, urgent), origin
+and kind of request, the perspective plan's horizon, outflow destinations and planned ends on
+the rows (a random stream of their own, so the history is the same as without them); then,
+set-based after the load, tariffs, location bands, contracted capacity, the forecasts of the
+planned ends, care outside coordination, expert tables, placements at risk and announced
+capacity changes.
+
 Rows are written to temporary files and loaded with PostgreSQL COPY in batches, in foreign-key
 order; every database constraint (counts add up, one open offer per referral, one open referral
 per BSN, code formats) is checked by PostgreSQL while loading.
@@ -36,9 +43,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import Municipality, Organisation, Region, Role, User
-from capacity.models import CapacityEvent, Location
-from placement.models import Offer, Placement
+from capacity.models import CapacityChange, CapacityEvent, Location
+from placement.models import Offer, OutsidePlacement, Placement, PlacementRisk, VacancyForecast
 from referrals.models import (
+    ExpertTable,
     ExplanatoryAnalysis,
     Referral,
     ReferralCodeCounter,
@@ -93,6 +101,20 @@ CLOSE_OUTCOMES = [
     ("placed_outside_coordination", 25),
 ]
 INTENSITIES = "KLMNOPQRSTUVWXYZ"
+PREVIOUS_SITUATIONS = [  # issue 21, as the demo's origins
+    ("home", 60),
+    ("foster_care", 15),
+    ("residential", 15),
+    ("secured", 4),
+    ("other", 6),
+]
+OUTFLOWS = [  # issue 21.5: where a planned outflow goes
+    ("home", 30),
+    ("foster_care", 15),
+    ("lighter_residential", 25),
+    ("supported_living", 20),
+    ("other", 10),
+]
 TEXT = "Synthetische benchmarktekst zonder persoonsgegevens."
 
 
@@ -246,6 +268,11 @@ class Generator:
         self.end_reason = _weighted(rng, END_REASONS)
         self.close_outcome = _weighted(rng, CLOSE_OUTCOMES)
         self.size_of = {c: s for c, _w, s in CARE_FORMS}
+        # Issues 21 and 22 draw from a stream of their own: the history itself is unchanged.
+        extra = self.extra = random.Random(seed + 22)  # noqa: S311
+        self.previous_situation = _weighted(extra, PREVIOUS_SITUATIONS)
+        self.outflow = _weighted(extra, OUTFLOWS)
+        self.horizon: int | None = None  # of the referral being written
         # location index → [(time, Δheld, Δoccupied, reason)]
         self.capacity_changes: dict[int, list[tuple[float, int, int, str]]] = defaultdict(list)
         self.code_numbers: dict[int, int] = defaultdict(int)
@@ -435,6 +462,13 @@ class Generator:
                 "close_outcome",
                 "interim_support",
                 "current_analysis_id",
+                "urgency",
+                "previous_situation",
+                "request_kind",
+                "perspective_horizon_months",
+                "documents_due_on",
+                "crisis_reason",
+                "documents_completed_on",
             ],
             now,
         )
@@ -505,6 +539,7 @@ class Generator:
                 "outflow",
                 "ended_by_id",
                 "next_referral_id",
+                "planned_end",
             ],
             now,
         )
@@ -750,6 +785,7 @@ class Generator:
             outcome if status == "closed" else "",
             TEXT if wait_at >= 0 else "",
             rid,
+            *self.origin(t0, nth),
         )
 
         for offer_id, location, provider, o_status, sent, deadline, answered, reason in offers:
@@ -805,9 +841,10 @@ class Generator:
                         self.ts(start),
                         self.day(end) if ended else None,
                         reason if ended else "",
-                        "home" if ended and reason in ("planned_outflow", "returned_home") else "",
+                        self.outflow_of(reason) if ended else "",
                         coordinator if ended else None,
                         rid + 1 if ended and reason == "replacement" else None,
+                        self.planned_end(start, end),
                     )
                     self.counts["placements"] += 1
         if next_start is not None and next_start > self.now:
@@ -815,6 +852,53 @@ class Generator:
         if next_start is None and more and placement is not None and placement[2] <= self.now:
             raise AssertionError("a replacement needs its next referral")
         return next_start
+
+    # issues 21 and 22 on the rows: origin, horizon, outflow, planned end -----------------
+    def origin(self, t0: float, nth: int) -> tuple[Any, ...]:
+        """Urgency (about 6 % crisis, 15 % urgent), where the youth comes from, the kind of
+        request (a chain's later referrals are transfers), the perspective plan's horizon
+        and, for a crisis, when its documents are due; proportions as the demo's."""
+        x = self.extra
+        draw = x.random()
+        urgency = "crisis" if draw < 0.06 else "urgent" if draw < 0.21 else "planned"
+        kind = "transfer" if nth else ("readmission" if x.random() < 0.08 else "new")
+        horizon = self.horizon = x.choice([None, None, 6, 9, 12])
+        crisis = urgency == "crisis"
+        # a crisis's documents: most in time, some late, a few not (yet)
+        completed = (
+            t0 + x.uniform(2, 10) * DAY if x.random() < 0.8 else t0 + x.uniform(11, 25) * DAY
+        )
+        return (
+            urgency,
+            "home" if crisis else self.previous_situation(),
+            kind,
+            horizon,
+            self.day(t0 + 10 * DAY) if crisis else None,
+            TEXT if crisis else "",
+            self.day(completed) if crisis and completed <= self.now else None,
+        )
+
+    def outflow_of(self, reason: str) -> str:
+        if reason == "returned_home":
+            return "home"
+        if reason == "turned_18":
+            return "adult_care"
+        return self.outflow() if reason == "planned_outflow" else ""
+
+    def planned_end(self, start: float, end: float) -> date | None:
+        """Most placements have a planned end (issue 22.5): most near the real end, some too
+        late (the youth left earlier), some too early (stayed longer)."""
+        x = self.extra
+        if self.horizon is None and x.random() < 0.3:  # with a horizon it is required
+            return None
+        draw = x.random()
+        if draw < 0.6:
+            planned = end + x.uniform(-10, 10) * DAY
+        elif draw < 0.8:
+            planned = end + x.uniform(30, 120) * DAY
+        else:
+            planned = end - x.uniform(30, 90) * DAY
+        return self.day(max(planned, start + 14 * DAY))
 
     # locations and their capacity history -------------------------------------------------
     def capacity(self) -> tuple[Table, Table]:
@@ -993,6 +1077,139 @@ def _bands_and_contracts(*, now: datetime) -> dict[str, int]:
     return {"location_bands": bands, "contracted_capacity": contracts}
 
 
+# Issues 21 and 22, set-based after the load (ids and a hash of them pick the rows, so the
+# run is repeatable): the forecasts of the planned ends (a quarter replaced once first), care
+# outside coordination for the referrals closed so, expert tables, placements at risk and
+# announced capacity changes; shares as the demo's.
+ISSUE_21_22_SQL = [
+    # the planned end's forecast; for a quarter of the placements an earlier one replaced
+    """INSERT INTO placement_vacancyforecast (placement_id, location_id, expected_on, made_at,
+           superseded_at)
+       SELECT p.id, p.location_id, p.planned_end - 21, p.created_at,
+              LEAST(p.started_at + interval '30 days', %(now)s)
+       FROM placement_placement p WHERE p.planned_end IS NOT NULL AND p.id %% 4 = 0""",
+    """INSERT INTO placement_vacancyforecast (placement_id, location_id, expected_on, made_at,
+           superseded_at)
+       SELECT p.id, p.location_id, p.planned_end,
+              CASE WHEN p.id %% 4 = 0 THEN LEAST(p.started_at + interval '30 days', %(now)s)
+                   ELSE p.started_at END, NULL
+       FROM placement_placement p WHERE p.planned_end IS NOT NULL""",
+    # care outside coordination: maatwerk and one-to-one (by name, cost known), or regular
+    # care at a provider of the register
+    """INSERT INTO placement_outsideplacement (referral_id, provider_id, provider_name,
+           contracted, arrangement, cost_per_day, start_date, reason, reason_note,
+           recorded_by_id, recorded_at, updated_at)
+       SELECT r.id,
+              CASE WHEN r.id %% 4 = 3 THEN l.provider_id END,
+              CASE WHEN r.id %% 4 = 3 THEN '' ELSE 'Aanbieder buiten contract ' || (r.id %% 97) END,
+              r.id %% 4 = 3,
+              CASE r.id %% 4 WHEN 2 THEN 'one_to_one' WHEN 3 THEN 'regular' ELSE 'maatwerk' END,
+              CASE WHEN r.id %% 4 = 3 THEN NULL ELSE 450 + (r.id * 7) %% 950 END,
+              (r.closed_at AT TIME ZONE %(tz)s)::date,
+              CASE WHEN r.id %% 10 < 6 THEN 'no_fitting_place' WHEN r.id %% 10 < 8 THEN 'crisis'
+                   WHEN r.id %% 10 = 8 THEN 'court_decision' ELSE 'family_choice' END,
+              '', c.id, r.closed_at, r.closed_at
+       FROM referrals_referral r
+       JOIN capacity_location l ON l.id = 1 + r.id %% (SELECT count(*) FROM capacity_location)
+       JOIN accounts_user c ON c.username = 'coord_jr' || lpad(r.region_id::text, 2, '0')
+       WHERE r.close_outcome = 'placed_outside_coordination'""",
+    # the expert table that advised half of those, and an open one for some waiting requests
+    """INSERT INTO referrals_experttable (referral_id, convened_by_id, convened_on,
+           disciplines, question, advice, outcome, outcome_note, decided_on, created_at,
+           updated_at)
+       SELECT r.id, c.id, (r.closed_at AT TIME ZONE %(tz)s)::date,
+              '["youth_psychiatry", "orthopedagogy", "municipality"]'::jsonb, %(text)s,
+              %(text)s, 'special_arrangement', %(text)s,
+              (r.closed_at AT TIME ZONE %(tz)s)::date, r.closed_at, r.closed_at
+       FROM referrals_referral r
+       JOIN accounts_user c ON c.username = 'coord_jr' || lpad(r.region_id::text, 2, '0')
+       WHERE r.close_outcome = 'placed_outside_coordination' AND r.id %% 2 = 0
+       UNION ALL
+       SELECT r.id, c.id, (r.status_changed_at AT TIME ZONE %(tz)s)::date,
+              '["orthopedagogy", "municipality"]'::jsonb, %(text)s, '', '', '', NULL,
+              r.status_changed_at, r.status_changed_at
+       FROM referrals_referral r
+       JOIN accounts_user c ON c.username = 'coord_jr' || lpad(r.region_id::text, 2, '0')
+       WHERE r.status = 'waiting' AND r.id %% 10 = 0""",
+    # placements at risk: open on one in thirty running ones; closed as a re-placement on a
+    # third of those ended so, as prevented on one in twenty-five others that ran two months
+    """INSERT INTO placement_placementrisk (placement_id, flagged_by_id, flagged_at, reason,
+           note, support, support_note, outcome, closed_at, closed_by_id)
+       SELECT p.id, u.id, f.at,
+              (ARRAY['behaviour', 'safety', 'mismatch', 'family', 'school', 'behaviour'])
+                  [1 + p.id %% 6],
+              %(text)s, f.support::jsonb, '', f.outcome, f.closed, f.closed_by
+       FROM placement_placement p
+       JOIN accounts_user u ON u.organisation_id = p.provider_id AND u.role = 'provider'
+       JOIN referrals_referral r ON r.id = p.referral_id
+       JOIN accounts_user c ON c.username = 'coord_jr' || lpad(r.region_id::text, 2, '0')
+       CROSS JOIN LATERAL (SELECT
+           CASE WHEN p.status = 'active' THEN GREATEST(p.started_at, %(now)s
+                    - (p.id %% 20) * interval '1 day')
+                WHEN p.end_reason = 'replacement' THEN GREATEST(p.started_at,
+                    (p.end_date - 14)::timestamp AT TIME ZONE %(tz)s)
+                ELSE p.started_at + interval '30 days' END AS at,
+           CASE WHEN p.status = 'active' THEN '[]' ELSE '["mobile_team", "consultation"]'
+               END AS support,
+           CASE WHEN p.status = 'active' THEN ''
+                WHEN p.end_reason = 'replacement' THEN 'replacement' ELSE 'prevented' END
+               AS outcome,
+           CASE WHEN p.status = 'active' THEN NULL
+                WHEN p.end_reason = 'replacement'
+                    THEN (p.end_date::timestamp AT TIME ZONE %(tz)s) + interval '10 hours'
+                ELSE p.started_at + interval '45 days' END AS closed,
+           CASE WHEN p.status = 'active' THEN NULL ELSE c.id END AS closed_by) f
+       WHERE (p.status = 'active' AND p.id %% 30 = 0)
+          OR (p.status = 'ended' AND p.end_reason = 'replacement' AND p.id %% 3 = 0)
+          OR (p.status = 'ended' AND p.end_reason <> 'replacement' AND p.id %% 25 = 0
+              AND p.end_date > p.start_date + 60)""",
+    # announced changes: a closure or an enlargement ahead on one location in fifty each,
+    # and a resize carried out in the past year on one in fifty
+    """INSERT INTO capacity_capacitychange (location_id, kind, new_total, effective_on, reason,
+           note, announced_by_id, announced_at, applied_at)
+       SELECT l.id, c.kind, c.new_total, c.effective_on, c.reason, '', u.id, c.announced,
+              c.applied
+       FROM capacity_location l
+       JOIN accounts_user u ON u.organisation_id = l.provider_id AND u.role = 'provider'
+       CROSS JOIN LATERAL (SELECT
+           CASE WHEN l.id %% 50 = 0 THEN 'closure' ELSE 'resize' END AS kind,
+           CASE WHEN l.id %% 50 = 0 THEN NULL WHEN l.id %% 50 = 25 THEN l.total_places + 2
+                ELSE l.total_places END AS new_total,
+           CASE WHEN l.id %% 50 = 10 THEN %(today)s::date - (l.id %% 300)::int - 1
+                ELSE %(today)s::date + 7 + (l.id %% 60)::int END AS effective_on,
+           CASE l.id %% 50 WHEN 0 THEN 'group_closure' WHEN 25 THEN 'new_group'
+                ELSE 'staffing' END AS reason,
+           %(now)s - ((l.id %% 300) + 20) * interval '1 day' AS announced,
+           CASE WHEN l.id %% 50 = 10 THEN %(now)s - ((l.id %% 300) + 1) * interval '1 day'
+               END AS applied) c
+       WHERE l.id %% 50 IN (0, 10, 25)""",
+]
+
+
+def _issue_21_22(*, now: datetime) -> dict[str, int]:
+    """The set-based rows of issues 21 and 22 (ISSUE_21_22_SQL); their counts."""
+    names = [
+        "superseded_forecasts",
+        "vacancy_forecasts",
+        "outside_placements",
+        "expert_tables",
+        "placement_risks",
+        "capacity_changes",
+    ]
+    params: dict[str, Any] = {
+        "now": now,
+        "today": now.astimezone(ZoneInfo(settings.TIME_ZONE)).date(),
+        "tz": settings.TIME_ZONE,
+        "text": TEXT,
+    }
+    counts: dict[str, int] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, sql in zip(names, ISSUE_21_22_SQL, strict=True):
+            cursor.execute(sql, params)
+            counts[name] = cursor.rowcount
+    return counts
+
+
 def generate_national(
     *,
     referrals: int,
@@ -1024,6 +1241,7 @@ def generate_national(
     _copy([gen.t_placement])
     _copy([t_capacity])
     issue_22 = _bands_and_contracts(now=gen.now_dt)
+    issue_22.update(_issue_21_22(now=gen.now_dt))
     if fast:
         with connection.cursor() as cursor:
             cursor.execute("SET session_replication_role = DEFAULT")
@@ -1043,6 +1261,12 @@ def generate_national(
                 Offer,
                 Placement,
                 CapacityEvent,
+                # issues 21 and 22 (`_issue_21_22`, loaded with the triggers off as well)
+                VacancyForecast,
+                OutsidePlacement,
+                ExpertTable,
+                PlacementRisk,
+                CapacityChange,
             ]
         )
     with transaction.atomic():

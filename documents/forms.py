@@ -27,11 +27,15 @@ class UploadForm(forms.Form):
             "empty": _("Het bestand is leeg."),
             "invalid": _("Kies een bestand."),
         },
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt,.png,.jpg,.jpeg"}),
+        # Styled like the other NL Design System fields (static/css/forms.css).
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx,.odt,.png,.jpg,.jpeg", "class": "rop-file-input"}
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
         self.fields["file"].help_text = gettext_now(
             "PDF, DOCX, ODT, PNG of JPEG, ten hoogste %(limit)s."
         ) % {"limit": size_text(settings.DOCUMENT_MAX_BYTES)}

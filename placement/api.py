@@ -25,6 +25,7 @@ from placement.selectors import (
     identity_access_ends_on,
     offer_for_user,
     offers_for_user,
+    placement_at_risk_reason,
     placement_for_user,
     placements_for_user,
 )
@@ -61,6 +62,16 @@ class OfferCreateSerializer(serializers.Serializer):
 class RefuseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=30)
     explanation = serializers.CharField(required=False, allow_blank=True, default="")
+    refusal_concerns = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        max_length=20,
+        help_text="Optional (issue 23): codes of the referral's needed expertise or risk flags "
+        "(its explanatory analysis) that made the provider refuse; only with reason "
+        "`contra_indication`, `group_composition`, `insufficient_expertise` or `safety_risk`. "
+        "A code not on the request's analysis is a 400 naming `refusal_concerns`.",
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -252,6 +263,7 @@ def offer_payload(offer: Offer, *, identity: Any = None) -> dict[str, Any]:
         "answered_at": offer.answered_at,
         "refusal_reason": offer.refusal_reason or None,
         "refusal_explanation": offer.refusal_explanation,
+        "refusal_concerns": list(offer.refusal_concerns or []),
         "referral": anonymised_referral(offer.referral),
     }
     if identity is not None:
@@ -349,6 +361,7 @@ class OfferSerializer(serializers.Serializer):
     answered_at = serializers.DateTimeField(allow_null=True)
     refusal_reason = serializers.CharField(allow_null=True)
     refusal_explanation = serializers.CharField()
+    refusal_concerns = serializers.ListField(child=serializers.CharField())
     referral = AnonymisedReferralSerializer()
     youth = YouthOutSerializer(required=False)
 
@@ -378,7 +391,14 @@ def placement_payload(placement: Placement) -> dict[str, Any]:
         "planned_end": placement.planned_end,
         "adult_plan_on": placement.adult_plan_on,
         "next_referral": placement.next_referral.code if placement.next_referral else None,
+        **_at_risk(placement),
     }
+
+
+def _at_risk(placement: Placement) -> dict[str, Any]:
+    """ "Plaatsing onder druk": active with an open risk, and that risk's reason code."""
+    reason = placement_at_risk_reason(placement)
+    return {"at_risk": reason is not None, "at_risk_reason": reason}
 
 
 class PlacementSchoolSerializer(serializers.Serializer):
@@ -409,6 +429,14 @@ class PlacementSerializer(serializers.Serializer):
     planned_end = serializers.DateField(allow_null=True)
     adult_plan_on = serializers.DateField(allow_null=True)
     next_referral = serializers.CharField(allow_null=True)
+    at_risk = serializers.BooleanField(
+        help_text=_("Plaatsing onder druk: actief, met een open melding van dreigende uitval")
+    )
+    at_risk_reason = serializers.ChoiceField(
+        choices=PlacementRisk.Reason.choices,
+        allow_null=True,
+        help_text=_("Reden van de open melding; null zonder open melding"),
+    )
 
     def to_representation(self, instance: Placement) -> dict[str, Any]:
         return placement_payload(instance)
@@ -558,6 +586,7 @@ class OfferRefuseView(APIView):
             by=_user(request),
             reason=data.validated_data["reason"],
             explanation=data.validated_data["explanation"],
+            concerns=data.validated_data["refusal_concerns"],
         )
         return Response(offer_payload(offer))
 

@@ -4,10 +4,10 @@ the shared fields of `referrals.filters.ReferralFilters`."""
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from placement.models import Placement
+from placement.models import Placement, PlacementRisk
 from referrals.filters import FilterForm, ReferralFilters
 
 
@@ -44,8 +44,23 @@ class PlacementListFilters(ReferralFilters):
         method="filter_status",
     )
 
+    # "Onder druk": an active placement with an open PlacementRisk (the flag of the list).
+    at_risk = django_filters.ChoiceFilter(
+        label=_("Onder druk"),
+        choices=[("yes", _("ja, plaatsing onder druk")), ("no", _("nee"))],
+        empty_label=_("alle"),
+        method="filter_at_risk",
+    )
+
     def filter_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(status=value)
+
+    def filter_at_risk(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        open_risk = Exists(
+            PlacementRisk.objects.filter(placement=OuterRef("pk"), closed_at__isnull=True)
+        )
+        at_risk = Q(open_risk, status=Placement.Status.ACTIVE)
+        return queryset.filter(at_risk) if value == "yes" else queryset.exclude(at_risk)
 
     class Meta:
         model = Placement

@@ -1,14 +1,21 @@
 """Browser forms of placement: they check shape; services check the rules."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from capacity.forms import UtrechtFormMixin
-from config.codes import RefusalReason
+from config.codes import Expertise, RefusalReason, RiskFlag
 from config.widgets import DateInput
 from placement.models import Placement, PlacementRisk
 
 PROVIDER_REASONS = [(r.value, r.label) for r in RefusalReason if r != RefusalReason.NO_RESPONSE]
+CONCERN_LABELS = {**dict(Expertise.choices), **dict(RiskFlag.choices)}
+
+
+def code_label(code: str) -> str:
+    return str(CONCERN_LABELS.get(code, code))
 
 
 class SendOfferForm(UtrechtFormMixin, forms.Form):
@@ -28,6 +35,26 @@ class RefuseForm(UtrechtFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+    # Issue 23: what in the VA made the provider refuse; the choices are the referral's own
+    # needed expertise and risk flags (`concern_choices`), the service checks them again.
+    refusal_concerns = forms.MultipleChoiceField(
+        label=_("Wat in de verklarende analyse was de aanleiding?"),
+        help_text=_(
+            "Alleen bij contra-indicatie, groepssamenstelling, onvoldoende expertise of "
+            "veiligheidsrisico."
+        ),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, concern_choices: list[str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if concern_choices:
+            field = self.fields["refusal_concerns"]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = [(code, code_label(code)) for code in concern_choices]
+        else:
+            del self.fields["refusal_concerns"]
 
 
 class ReasonForm(UtrechtFormMixin, forms.Form):

@@ -82,6 +82,9 @@ class Offer(models.Model):
         _("reden van weigering"), max_length=30, choices=RefusalReason.choices, blank=True
     )
     refusal_explanation = models.TextField(_("toelichting"), blank=True)
+    # Codes of the referral's needed expertise and risk flags (its VA) that made the provider
+    # refuse (issue 23): the report counts refusals per concern × reason.
+    refusal_concerns = models.JSONField(_("aanleiding van de weigering"), default=list, blank=True)
     withdraw_reason = models.CharField(_("reden van intrekken"), max_length=500, blank=True)
     cancelled_at = models.DateTimeField(_("acceptatie geannuleerd op"), null=True, blank=True)
     cancel_reason = models.CharField(_("reden van annuleren"), max_length=500, blank=True)

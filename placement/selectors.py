@@ -9,7 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 from django.db.models import (
+    OuterRef,
     QuerySet,
+    Subquery,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +30,7 @@ from placement.matching import (
     assess,
     rank,
 )
-from placement.models import Offer, Placement
+from placement.models import Offer, Placement, PlacementRisk
 from referrals.models import Referral, YouthIdentity
 
 ANSWERED = [Offer.Status.ACCEPTED, Offer.Status.REFUSED, Offer.Status.EXPIRED]
@@ -401,8 +403,35 @@ def offer_for_user(*, user: User, pk: int) -> Offer:
     return offer
 
 
+def with_open_risk(queryset: QuerySet[Placement]) -> QuerySet[Placement]:
+    """The placements with `open_risk_reason`: the reason code of the open PlacementRisk, or
+    None (at most one is open per placement: `placementrisk_one_open_per_placement`). One
+    subquery on that partial index, so a list keeps its fixed number of queries."""
+    return queryset.annotate(
+        open_risk_reason=Subquery(
+            PlacementRisk.objects.filter(placement=OuterRef("pk"), closed_at__isnull=True)
+            .order_by()
+            .values("reason")[:1]
+        )
+    )
+
+
+def placement_at_risk_reason(placement: Placement) -> str | None:
+    """The reason code when the placement is active with an open risk ("Plaatsing onder
+    druk"), else None. Reads the `with_open_risk` annotation when there, else one query."""
+    if placement.status != Placement.Status.ACTIVE:
+        return None
+    if hasattr(placement, "open_risk_reason"):
+        return placement.open_risk_reason or None
+    return (
+        PlacementRisk.objects.filter(placement=placement, closed_at__isnull=True)
+        .values_list("reason", flat=True)
+        .first()
+    )
+
+
 def placements_for_user(*, user: User) -> QuerySet[Placement]:
-    base = Placement.objects.select_related("location", "provider", "referral")
+    base = with_open_risk(Placement.objects.select_related("location", "provider", "referral"))
     if user.role == Role.PROVIDER and user.organisation_id:
         return base.filter(provider_id=user.organisation_id)
     if user.role == Role.COORDINATOR and user.organisation_id:
@@ -469,8 +498,6 @@ def accepted_youth_identity_for(*, offer: Offer, user: User) -> YouthIdentity | 
 # --- Expected vacancies and their check (issue 22.5) ----------------------------------------
 
 FORECAST_HORIZON_WEEKS = 12
-# A forecast came true when the placement ended this many days or fewer from the day expected.
-FORECAST_TOLERANCE_DAYS = 7
 
 
 def full_fitting_location_ids(*, referral: Referral) -> list[int]:
@@ -647,7 +674,8 @@ def forecast_check(*, location_ids: Any, today: date | None = None) -> ForecastC
     from placement.models import VacancyForecast
 
     day = today or timezone.localdate()
-    tolerance = timedelta(days=FORECAST_TOLERANCE_DAYS)
+    # came true: the placement ended this many days or fewer from the day expected (setting)
+    tolerance = timedelta(days=settings.FORECAST_TOLERANCE_DAYS)
     ended_near = Q(
         placement__end_date__isnull=False,
         placement__end_date__gte=F("expected_on") - tolerance,
@@ -682,13 +710,16 @@ class BoardRow:
     documents_due_on: date | None  # set while a crisis referral's VA and plans are to follow
     offer_deadline: datetime | None  # the open offer's, when there is one
     refusals: int  # offers refused or let expire
+    risk_reason: str | None = None  # the active placement's open risk ("onder druk"), if any
 
 
 # The board: per region in the scope and per column, the oldest cards walked in index order
 # (`referral_region`: region, status, status_changed_at), so a region's thousand open
 # referrals are counted from the index and only the shown cards are read; only those cards
 # are then joined to what a card shows (the youth's birth date, the first-choice care form,
-# the open offer's deadline, the number of refusals: index `referral_id` of the offers).
+# the open offer's deadline, the number of refusals: index `referral_id` of the offers; the
+# open risk of an active placement: indexes `referral_id` of the placements and the partial
+# unique index of the open risks).
 # `{filtered}` is empty, or `AND r.id IN (…)` of a filtered referral queryset.
 BOARD_CARDS_SQL = """
 WITH scope AS MATERIALIZED ({regions}), columns AS MATERIALIZED (
@@ -716,7 +747,10 @@ SELECT shown.id, shown.code, shown.status, shown.status_changed_at, columns.in_c
        r.legal_status, r.expert_table, r.submitted_at,
        CASE WHEN r.urgency = 'crisis' AND r.documents_completed_on IS NULL
             THEN r.documents_due_on END,
-       offers.open_deadline, offers.refusals
+       offers.open_deadline, offers.refusals,
+       (SELECT k.reason FROM placement_placement p
+          JOIN placement_placementrisk k ON k.placement_id = p.id AND k.closed_at IS NULL
+         WHERE p.referral_id = shown.id AND p.status = 'active' LIMIT 1)
   FROM shown
   JOIN columns ON columns.status = shown.status
   JOIN referrals_referral r ON r.id = shown.id
@@ -769,12 +803,8 @@ def board_cards(
 
 def placement_risks(*, placement: Placement) -> list[Any]:
     """The placement's risk flags, newest first (a handful per placement at most)."""
-    from placement.models import PlacementRisk
-
     return list(PlacementRisk.objects.filter(placement=placement).select_related("flagged_by")[:20])
 
 
 def placement_open_risk(*, placement: Placement) -> Any:
-    from placement.models import PlacementRisk
-
     return PlacementRisk.objects.filter(placement=placement, closed_at__isnull=True).first()

@@ -47,6 +47,42 @@ EXPLANATION_REQUIRED = frozenset(
     {RefusalReason.OTHER, RefusalReason.CONTRA_INDICATION, RefusalReason.INSUFFICIENT_EXPERTISE}
 )
 PROVIDER_REASONS = [reason for reason in RefusalReason if reason != RefusalReason.NO_RESPONSE]
+# The reasons for which a provider may name what in the VA made it refuse (issue 23): the
+# needed expertise or the risk flags, not a lack of places, staff, distance or age.
+CONCERN_REASONS = frozenset(
+    {
+        RefusalReason.CONTRA_INDICATION,
+        RefusalReason.GROUP_COMPOSITION,
+        RefusalReason.INSUFFICIENT_EXPERTISE,
+        RefusalReason.SAFETY_RISK,
+    }
+)
+
+
+def refusal_concern_choices(referral: Referral) -> list[str]:
+    """The codes a refusal of `referral` may name as its concern: the needed expertise and
+    the risk flags of its current VA, in that order."""
+    analysis = referral.current_analysis
+    if analysis is None:
+        return []
+    codes = [*(analysis.needed_expertise or []), *(analysis.risk_flags or [])]
+    return list(dict.fromkeys(code for code in codes if isinstance(code, str)))
+
+
+def _concern_errors(*, reason: str, concerns: list[str], allowed: list[str]) -> list[str]:
+    if not concerns:
+        return []
+    if reason not in CONCERN_REASONS:
+        return [
+            _(
+                "Een aanleiding kunt u alleen noemen bij contra-indicatie, "
+                "groepssamenstelling, onvoldoende expertise of veiligheidsrisico."
+            )
+        ]
+    unknown = [code for code in concerns if code not in allowed]
+    if unknown:
+        return [_("Kies alleen expertise of risico's uit de verklarende analyse van dit verzoek.")]
+    return []
 
 
 def _coordinators_of(referral: Referral) -> list[User]:
@@ -192,10 +228,19 @@ def offer_accept(*, offer: Offer, by: User, at: datetime | None = None) -> Offer
 
 @transaction.atomic
 def offer_refuse(
-    *, offer: Offer, by: User, reason: str, explanation: str = "", at: datetime | None = None
+    *,
+    offer: Offer,
+    by: User,
+    reason: str,
+    explanation: str = "",
+    concerns: list[str] | None = None,
+    at: datetime | None = None,
 ) -> Offer:
-    """Refuse with a coded reason; the provider drops out of this referral's candidates."""
+    """Refuse with a coded reason; the provider drops out of this referral's candidates.
+    `concerns`: the codes of the VA's needed expertise or risk flags that made it refuse
+    (only with a reason of CONCERN_REASONS)."""
     errors: dict[str, list[str]] = {}
+    concerns = list(dict.fromkeys(concerns or []))
     explanation = explanation.strip()
     if reason not in {r.value for r in PROVIDER_REASONS}:
         errors["reason"] = [_("Kies een reden uit de lijst.")]
@@ -204,6 +249,11 @@ def offer_refuse(
     if len(explanation) > 2000:
         errors["explanation"] = [_("De toelichting is te lang (maximaal 2000 tekens).")]
     offer = _ensure_provider_scope(offer=offer, by=by)
+    concern_errors = _concern_errors(
+        reason=reason, concerns=concerns, allowed=refusal_concern_choices(offer.referral)
+    )
+    if concern_errors:
+        errors["refusal_concerns"] = concern_errors
     if errors:
         raise ValidationFailed(errors)
     if offer.status != Offer.Status.OPEN:
@@ -214,6 +264,7 @@ def offer_refuse(
         by=by,
         reason=reason,
         explanation=explanation,
+        concerns=concerns,
         at=at,
     )
     _audit_offer(by=by, action="offer.refuse", offer=offer, at=at)
@@ -264,6 +315,7 @@ def _close_offer(
     by: User | None,
     reason: str = "",
     explanation: str = "",
+    concerns: list[str] | None = None,
     at: datetime | None = None,
 ) -> None:
     """End an open offer and put its referral back in matching."""
@@ -272,6 +324,7 @@ def _close_offer(
     offer.answered_by = by
     offer.refusal_reason = reason
     offer.refusal_explanation = explanation
+    offer.refusal_concerns = concerns or []
     offer.save(
         update_fields=[
             "status",
@@ -279,6 +332,7 @@ def _close_offer(
             "answered_by",
             "refusal_reason",
             "refusal_explanation",
+            "refusal_concerns",
             "withdraw_reason",
         ]
     )
@@ -430,12 +484,19 @@ def placement_record(
     if Placement.objects.filter(offer=offer).exists():
         raise Conflict(_("Voor dit voorstel is de plaatsing al vastgelegd."))
     referral = Referral.objects.select_for_update().get(pk=offer.referral_id)
+    # The perspective plan gives a horizon: the planned end defaults to start + horizon.
+    planned_end = (
+        add_months(start_date, referral.perspective_horizon_months)
+        if referral.perspective_horizon_months
+        else None
+    )
     placement = Placement.objects.create(
         referral=referral,
         offer=offer,
         location=offer.location,
         provider_id=offer.provider_id,
         start_date=start_date,
+        planned_end=planned_end,
         school_name=school_name.strip(),
         school_handover=school_handover.strip(),
         school_transport=school_transport.strip(),
@@ -444,6 +505,13 @@ def placement_record(
         created_by=by,
         created_at=now,
     )
+    if planned_end is not None:
+        VacancyForecast.objects.create(
+            placement=placement,
+            location_id=placement.location_id,
+            expected_on=planned_end,
+            made_at=now,
+        )
     referral_transition(referral=referral, to=Referral.Status.PLACED, by=by, at=now)
     if start_date <= timezone.localdate(now):
         _start(placement=placement, by=by, at=now)
@@ -1010,6 +1078,15 @@ def placement_risk_update(
 _UNSET: object = object()
 
 
+def add_months(day: date, months: int) -> date:
+    """`day` plus `months` calendar months; the 31st of a shorter month becomes its last day."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 @transaction.atomic
 def placement_update_plans(
     *,
@@ -1027,6 +1104,13 @@ def placement_update_plans(
     errors: dict[str, list[str]] = {}
     if isinstance(planned_end, date) and planned_end < placement.start_date:
         errors["planned_end"] = [_("De verwachte einddatum ligt vóór de startdatum.")]
+    elif planned_end is None and placement.referral.perspective_horizon_months:
+        errors["planned_end"] = [
+            _(
+                "Het perspectiefplan noemt een termijn: vul de verwachte einddatum in "
+                "(wijzigen mag, leegmaken niet)."
+            )
+        ]
     if isinstance(adult_plan_on, date) and adult_plan_on > timezone.localdate(now):
         errors["adult_plan_on"] = [_("De datum van het 18+-plan kan niet in de toekomst liggen.")]
     if errors:

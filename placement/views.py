@@ -41,7 +41,7 @@ from placement.forms import (
     SendOfferForm,
     WaitForm,
 )
-from placement.models import Offer, Placement
+from placement.models import Offer, Placement, PlacementRisk
 from placement.selectors import (
     BoardRow,
     accepted_youth_identity_for,
@@ -331,7 +331,8 @@ def offer_inbox(request: HttpRequest) -> HttpResponse:
 def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
     user = _user(request)
     offer = offer_for_user(user=user, pk=offer_id)
-    refuse_form = RefuseForm()
+    concern_choices = services.refusal_concern_choices(offer.referral)
+    refuse_form = RefuseForm(concern_choices=concern_choices)
     status = 200
     if request.method == "POST":
         try:
@@ -345,13 +346,14 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
                     ),
                 )
                 return redirect("placement:offer-detail", offer_id=offer.pk)
-            refuse_form = RefuseForm(request.POST)
+            refuse_form = RefuseForm(request.POST, concern_choices=concern_choices)
             if refuse_form.is_valid():
                 services.offer_refuse(
                     offer=offer,
                     by=user,
                     reason=refuse_form.cleaned_data["reason"],
                     explanation=refuse_form.cleaned_data["explanation"],
+                    concerns=refuse_form.cleaned_data.get("refusal_concerns") or [],
                 )
                 messages.success(request, _("Uw weigering en de reden zijn vastgelegd."))
                 return redirect("placement:offer-inbox")
@@ -379,6 +381,7 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
             "identity": identity,
             "identity_ended_on": identity_ended_on,
             "refuse_form": refuse_form,
+            "concern_reasons": " ".join(sorted(services.CONCERN_REASONS)),
             "placement": placement,
             "now": timezone.now(),
             # The handover (issue 20): the referrer's contact and the intake date form.
@@ -676,6 +679,7 @@ class BoardCard:
     facts: str = ""  # "15 jaar · gezinshuis · OTS"
     deadline: str = ""  # the open offer's: "reageren vóór 12 dec. 17:00 (nog 2 dagen)"
     flags: tuple[str, ...] = ()  # "18+", "experttafel", "moeilijk plaatsbaar", "VA volgt"
+    warnings: tuple[str, ...] = ()  # the flags shown as a warning ("Plaatsing onder druk")
 
 
 def _link_for_id(name: str) -> Callable[[int], str]:
@@ -782,6 +786,11 @@ class _BoardCardComposer:
             "hard": _("moeilijk plaatsbaar"),
             "va": _("VA volgt"),
         }
+        # "Plaatsing onder druk: gedrag": an active placement with an open risk, per reason.
+        self.at_risk = {
+            code: _("Plaatsing onder druk: %(reason)s") % {"reason": label}
+            for code, label in PlacementRisk.Reason.choices
+        }
         self.window = settings.TURNING_18_WINDOW_DAYS
         self.hard_refusals = settings.HARD_TO_PLACE_REFUSALS
         self.hard_days = settings.HARD_TO_PLACE_DAYS
@@ -821,6 +830,11 @@ class _BoardCardComposer:
             flags.append(self.flag["hard"])
         if row.documents_due_on is not None:
             flags.append(self.flag["va"])
+        warnings: tuple[str, ...] = ()
+        if row.risk_reason:
+            warning = self.at_risk.get(row.risk_reason, row.risk_reason)
+            flags.append(warning)
+            warnings = (warning,)
         deadline = ""
         if row.offer_deadline is not None:
             deadline = _("reageren vóór %(moment)s (%(left)s)") % {
@@ -837,6 +851,7 @@ class _BoardCardComposer:
             facts=" · ".join(facts),
             deadline=deadline,
             flags=tuple(flags),
+            warnings=warnings,
         )
 
 

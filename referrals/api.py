@@ -125,6 +125,13 @@ class ReferralIn(serializers.Serializer):
     requested_start = serializers.DateField(required=False, allow_null=True)
     explanatory_analysis = AnalysisIn(required=False)
     perspective_plan = _text()
+    perspective_horizon_months = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=36,
+        help_text="The horizon of the perspective plan in months: the default planned end.",
+    )
     safety_plan = _text()
     care_question = _text()
     youth_perspective = _text()
@@ -221,6 +228,7 @@ def referral_out(referral: Referral, user: User) -> dict[str, Any]:
         "requested_start": referral.requested_start,
         "explanatory_analysis": AnalysisOut(analysis).data if analysis else None,
         "perspective_plan": referral.perspective_plan,
+        "perspective_horizon_months": referral.perspective_horizon_months,
         "safety_plan": referral.safety_plan,
         "care_question": referral.care_question,
         "youth_perspective": referral.youth_perspective,

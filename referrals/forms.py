@@ -53,6 +53,8 @@ class StepForm(forms.Form):
     # The fields `submission_problems` asks for: marked "verplicht voor indienen" (a step
     # itself saves with any field empty). A test keeps this in step with the service.
     submit_required: frozenset[str] = frozenset()
+    # The mark of those fields when not "verplicht voor indienen" (`crisis_documents_mark`).
+    submit_mark: Any = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -467,6 +469,16 @@ class PlansForm(StepForm):
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea,
     )
+    perspective_horizon_months = forms.IntegerField(
+        label=_("Termijn van het perspectiefplan (maanden)"),
+        help_text=_(
+            "Hoe lang duurt de plaatsing volgens het plan? Hieruit volgt de verwachte "
+            "einddatum van de plaatsing. Leeg: het plan noemt geen termijn."
+        ),
+        required=False,
+        min_value=1,
+        max_value=36,
+    )
     safety_plan = forms.CharField(
         label=_("Veiligheidsplan"),
         help_text=_("Een eerste aanzet is genoeg; het plan wordt tijdens het traject aangevuld."),
@@ -504,6 +516,7 @@ class PlansForm(StepForm):
 
     FIELDS = (
         "perspective_plan",
+        "perspective_horizon_months",
         "safety_plan",
         "care_question",
         "youth_perspective",
@@ -519,6 +532,16 @@ class PlansForm(StepForm):
 
     def to_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.FIELDS}
+
+
+def crisis_documents_mark(form: StepForm, referral: Referral) -> None:
+    """Rule 1 for a crisis request: it is submitted first and its VA and plans follow, so
+    their fields do not say "verplicht voor indienen" but "volgt na plaatsing" (a draft), or
+    "nodig om af te ronden" (submitted, the documents still to come)."""
+    if referral.urgency != Urgency.CRISIS or not isinstance(form, AnalysisForm | PlansForm):
+        return
+    editable = referral.is_editable
+    form.submit_mark = _("volgt na plaatsing") if editable else _("nodig om af te ronden")
 
 
 class QuestionForm(forms.Form):

@@ -213,6 +213,11 @@ class Referral(models.Model):
     school_attending = models.BooleanField(_("gaat naar school"), null=True, blank=True)
     requested_start = models.DateField(_("gewenste startdatum"), null=True, blank=True)
     perspective_plan = models.TextField(_("perspectiefplan"), blank=True)
+    # The horizon the perspective plan gives (months): a placement's planned end defaults to
+    # its start plus the horizon and may then not be cleared (issue 22.5).
+    perspective_horizon_months = models.PositiveSmallIntegerField(
+        _("termijn van het perspectiefplan (maanden)"), null=True, blank=True
+    )
     safety_plan = models.TextField(_("veiligheidsplan"), blank=True)
     care_question = models.TextField(_("zorgvraag"), blank=True)
     youth_perspective = models.TextField(_("perspectief van de jongere"), blank=True)
@@ -283,6 +288,11 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=Q(request_kind__in=[k.value for k in RequestKind]),
                 name="referral_request_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(perspective_horizon_months__isnull=True)
+                | Q(perspective_horizon_months__gte=1, perspective_horizon_months__lte=36),
+                name="referral_perspective_horizon_range",
             ),
             # Documents that follow later exist only for a crisis placement.
             models.CheckConstraint(

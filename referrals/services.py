@@ -89,6 +89,7 @@ CRISIS_TEXT = ("crisis_reason", "crisis_placed_where")
 DOCUMENT_KEYS = frozenset(
     {
         "perspective_plan",
+        "perspective_horizon_months",
         "safety_plan",
         "care_question",
         "youth_perspective",
@@ -252,6 +253,14 @@ def _apply_referral(referral: Referral, data: Data, errors: dict[str, list[str]]
             referral.previous_placements = count
     if "requested_start" in data:
         referral.requested_start = data["requested_start"] or None
+    if "perspective_horizon_months" in data:  # issue 22.5: the plan's horizon, 1-36 months
+        horizon = data["perspective_horizon_months"]
+        if horizon is not None and (
+            isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= 36
+        ):
+            errors["perspective_horizon_months"] = [_("Vul een termijn van 1 tot 36 maanden in.")]
+        else:
+            referral.perspective_horizon_months = horizon
     school = data.get("school")
     if school is not None:
         if "name" in school:

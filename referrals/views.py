@@ -33,6 +33,7 @@ from referrals.forms import (
     SituationForm,
     StepForm,
     YouthForm,
+    crisis_documents_mark,
 )
 from referrals.models import InfoRequest, Referral
 from referrals.selectors import (
@@ -154,6 +155,7 @@ def referral_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     else:
         initial = form_class.initial_from(referral)  # type: ignore[attr-defined]
     form = form_class(request.POST or None, initial=initial)
+    crisis_documents_mark(form, referral)
     context = {"form": form, "step": step, "steps": STEPS, "referral": referral}
     if request.method == "POST" and form.is_valid():
         if request.htmx:  # type: ignore[attr-defined]

@@ -470,6 +470,9 @@ CELERY_BEAT_SCHEDULE["capacity-bands-follow-year"] = {
 # Issue 22: occupancy below this share of the places (0.90 = 90 %) is marked "onder break-even"
 # on the coordinator's contract page ("pas dekkend bij een bezettingsgraad van 90%").
 BREAK_EVEN_OCCUPANCY = float(os.environ.get("BREAK_EVEN_OCCUPANCY", "0.90"))
+# Issue 22.5: a forecast vacancy came true when its placement ended this many days or fewer
+# from the day expected (the capacity overview and the analysts' forecast check).
+FORECAST_TOLERANCE_DAYS = int(os.environ.get("FORECAST_TOLERANCE_DAYS", "14"))
 
 # analyses
 CELERY_BEAT_SCHEDULE["analyses-rebuild-reports"] = {
@@ -479,6 +482,10 @@ CELERY_BEAT_SCHEDULE["analyses-rebuild-reports"] = {
 # "Hard to place": this many refusals, or this many days without a placement.
 HARD_TO_PLACE_REFUSALS = int(os.environ.get("HARD_TO_PLACE_REFUSALS", "3"))
 HARD_TO_PLACE_DAYS = int(os.environ.get("HARD_TO_PLACE_DAYS", "60"))
+# Data quality (issue 23.5): an open request without a status change for this many days is
+# "untouched"; the VA of an open request is past its age this many months after completion.
+DATA_QUALITY_UNTOUCHED_DAYS = int(os.environ.get("DATA_QUALITY_UNTOUCHED_DAYS", "30"))
+DATA_QUALITY_VA_MAX_AGE_MONTHS = int(os.environ.get("DATA_QUALITY_VA_MAX_AGE_MONTHS", "12"))
 
 # retention: identifying youth data of referrals closed this many months ago is erased nightly.
 RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))

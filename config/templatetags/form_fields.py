@@ -14,13 +14,38 @@ register = template.Library()
 def field_mark(field: forms.BoundField) -> str:
     """The mark after the label. A referral step saves a draft, so nothing is required to
     save it: there the fields the submission needs (`submit_required` of the form) are
-    marked. Elsewhere, GOV.UK style, the optional fields are marked (most are required)."""
+    marked, in the form's own words when it has them (`submit_mark`: a crisis request's VA
+    "volgt na plaatsing"). Elsewhere, GOV.UK style, the optional fields are marked (most are
+    required), unless the label itself says when the field is needed ("Toelichting
+    (verplicht bij anders)"): a second, contradicting "(niet verplicht)" would only confuse."""
     submit_required = getattr(field.form, "submit_required", None)
     if submit_required is not None:
-        return _("verplicht voor indienen") if field.name in submit_required else ""
+        if field.name not in submit_required:
+            return ""
+        return str(getattr(field.form, "submit_mark", "") or _("verplicht voor indienen"))
     if field.field.required or isinstance(field.field.widget, forms.CheckboxInput):
         return ""
+    if _says_when_needed(str(field.label or "")):
+        return ""
     return _("niet verplicht")
+
+
+# Words in a label that already tell whether the field must be filled in.
+_NEEDED_WORDS = ("verplicht", "optioneel", "eventueel", "indien van toepassing")
+
+
+def _says_when_needed(label: str) -> bool:
+    lowered = label.lower()
+    return any(word in lowered for word in _NEEDED_WORDS)
+
+
+@register.simple_tag
+def field_mark_own_line(field: forms.BoundField) -> bool:
+    """Whether the mark goes on a small line of its own under the label: after a label that
+    is a question or a sentence with an explanation in brackets ("Wat in de verklarende
+    analyse was de aanleiding?"), "(niet verplicht)" read as part of the sentence."""
+    label = str(field.label or "").strip()
+    return label.endswith("?") or "(" in label or len(label) > 45
 
 
 @register.simple_tag

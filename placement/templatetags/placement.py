@@ -9,12 +9,13 @@ from django import template
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config import dates
 from config.codes import CareForm, Expertise, LegalStatus, RefusalReason, RiskFlag
-from placement.models import Offer
-from placement.selectors import offers_for_user
+from placement.models import Offer, Placement, PlacementRisk
+from placement.selectors import offers_for_user, placement_at_risk_reason
 from referrals.models import Referral
 from referrals.selectors import referrals_for_user
 
@@ -54,8 +55,9 @@ def board_items(cards: "Iterable[BoardCard]") -> SafeString:
     cards). `html.escape` is what Django's `escape` applies."""
     return mark_safe(  # noqa: S308 - every value is escaped here
         "\n".join(
-            f'<li><a class="utrecht-link" href="{escape(card.href)}">{escape(card.code)}</a>'
-            f" — {escape(card.days)}{_card_details(card)}</li>"
+            f'<li class="rop-card"><a class="utrecht-link" href="{escape(card.href)}">'
+            f'{escape(card.code)}</a> <span class="rop-card__days">— {escape(card.days)}</span>'
+            f"{_card_details(card)}</li>"
             for card in cards
         )
     )
@@ -65,18 +67,35 @@ def _card_details(card: "BoardCard") -> str:
     """A card's facts, offer deadline and flags (each flag in words, not colour alone)."""
     parts = []
     if card.facts:
-        parts.append(f'<br><span class="rop-card__facts">{escape(card.facts)}</span>')
+        parts.append(f'<span class="rop-card__facts">{escape(card.facts)}</span>')
     if card.deadline:
-        parts.append(f'<br><span class="rop-card__deadline">{escape(card.deadline)}</span>')
+        parts.append(f'<span class="rop-card__deadline">{escape(card.deadline)}</span>')
     if card.flags:
-        flags = " ".join(f'<span class="rop-flag">{escape(flag)}</span>' for flag in card.flags)
-        parts.append(f'<br><span class="rop-card__flags">{flags}</span>')
+        # Badges in one wrapping row (`rop-card__flags` is a flex row); an at-risk placement
+        # stands out as a warning, in words as well as colour.
+        flags = " ".join(
+            f'<span class="rop-flag{" rop-flag--warning" if flag in card.warnings else ""}">'
+            f"{escape(flag)}</span>"
+            for flag in card.flags
+        )
+        parts.append(f'<span class="rop-card__flags">{flags}</span>')
     return "".join(parts)
 
 
 def whole_days_since(moment: datetime) -> int:
     """Calendar days from `moment` to today (local time): 0 today, 1 yesterday."""
     return (timezone.localdate() - timezone.localdate(moment)).days
+
+
+@register.filter
+def at_risk_text(placement: Placement) -> str:
+    """ "Plaatsing onder druk: gedrag" for an active placement with an open risk, else "".
+    Reads the `with_open_risk` annotation of the placements list (no query per row)."""
+    reason = placement_at_risk_reason(placement)
+    if reason is None:
+        return ""
+    label = dict(PlacementRisk.Reason.choices).get(reason, reason)
+    return _("Plaatsing onder druk: %(reason)s") % {"reason": label}
 
 
 @register.filter

@@ -1,6 +1,6 @@
 // Draws the analyses dashboard charts from the JSON in #analyses-chart-data (json_script).
 // A suppressed figure arrives as null in `values` (it has no length to draw) and as its
-// text ("<5", "x") in `shown`: the chart writes that text at its place, so that it never
+// text ("<5", or "x" for a percentage of "<5") in `shown`: the chart writes that text at its place, so that it never
 // looks like a zero or a missing category. The list under each chart says the same in text.
 (function () {
   "use strict";

@@ -27,6 +27,7 @@ from playwright.sync_api import Browser, Page
 from accounts.models import Notification, Role, User
 from accounts.tokens import api_token_create
 from agenda.services import calendar_feed_create
+from analyses.models import KpiTarget
 from capacity.models import Location
 from capacity.services import capacity_change_announce
 from documents.models import Document
@@ -106,6 +107,7 @@ class World:
     expert_table: int  # an expert table of `matching`
     outside: Referral  # closed as placed outside coordination
     feeds: dict[str, str]  # each user's calendar feed secret
+    kpi_target: int  # a KPI target of the coordinator's region
 
 
 @pytest.fixture
@@ -197,6 +199,9 @@ def world(
         for role, user in users.items()
         if role in ("coordinator", "referrer", "provider_a")
     }
+    kpi_target = KpiTarget.objects.create(
+        region=cast.region, code="occupancy", year=timezone.localdate().year, target=90
+    )
     for offer in (open_offer, accepted_offer):
         offer.refresh_from_db()
     return World(
@@ -217,6 +222,7 @@ def world(
         expert_table=expert_table.pk,
         outside=outside,
         feeds=feeds,
+        kpi_target=kpi_target.pk,
     )
 
 
@@ -245,6 +251,10 @@ def urls_of(route: Route, world: World, role: str) -> list[tuple[str, str]]:
         "documents:share": lambda: one(pk=world.document),
         "documents:remove": lambda: one(pk=world.document),
         "agenda:feed": lambda: one(token=world.feeds[role]) if role in world.feeds else [],
+        "analyses:waiting-export": lambda: one(table="steps"),
+        "analyses:data-quality-list": lambda: one(check="closed_without_outcome"),
+        "analyses:kpi-target-remove": lambda: one(target_id=world.kpi_target),
+        "analyses:evaluation-export": lambda: one(fmt="csv"),
     }
     if route.name in by_route:
         return by_route[route.name]()

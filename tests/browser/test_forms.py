@@ -58,6 +58,6 @@ def test_characters_left_update_while_typing(journey: Journey, cast: Cast) -> No
     counter = page.locator("#id_perspective_plan_count")
     expect(counter).to_have_text("Nog 20.000 tekens")
     expect(counter).to_have_attribute("aria-live", "polite")
-    page.get_by_label("Perspectiefplan").press_sequentially("Naar huis")
+    page.get_by_label("Perspectiefplan", exact=True).press_sequentially("Naar huis")
     expect(counter).to_have_text("Nog 19.991 tekens")
     journey.check(page, "forms-characters-left")

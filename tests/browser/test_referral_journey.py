@@ -45,7 +45,7 @@ def test_referrer_submits_and_coordinator_sees_it(journey: Journey, cast: Cast) 
     save(page)
     journey.check(page)
 
-    page.get_by_label("Perspectiefplan").fill("Terug naar huis binnen een jaar.")
+    page.get_by_label("Perspectiefplan", exact=True).fill("Terug naar huis binnen een jaar.")
     save(page)
     journey.check(page)
 

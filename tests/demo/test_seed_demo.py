@@ -66,6 +66,7 @@ def test_the_demo_is_made_through_the_services_and_obeys_the_rules(
     assert_missing_groups_wait()
     assert_providers_refuse_in_their_own_way()
     assert_work_left_for_the_demo_users()
+    assert_planned_ends_and_forecasts(client)
     assert client.login(username="provider_a", password="rop-demo-2026")
 
     first = counts()
@@ -258,3 +259,33 @@ def assert_work_left_for_the_demo_users() -> None:
     assert Referral.objects.filter(status=Referral.Status.SUBMITTED).count() >= 2
     assert Referral.objects.filter(status=Referral.Status.DRAFT, referrer=referrer).count() >= 2
     assert Referral.objects.filter(status=Referral.Status.NEEDS_INFO, referrer=referrer).exists()
+
+
+def assert_planned_ends_and_forecasts(client: Client) -> None:
+    """Issue 22.5: most running placements have a planned end (some within 4, 8 and 12
+    weeks), each one recorded as a forecast; past forecasts came true or did not, so the
+    forecast check has figures; a waiting request shows an expected vacancy."""
+    from datetime import timedelta
+
+    from analyses.models import ForecastCheckRow
+    from placement.models import VacancyForecast
+
+    today = timezone.localdate()
+    running = Placement.objects.filter(
+        status__in=[Placement.Status.ACTIVE, Placement.Status.PLANNED]
+    )
+    planned = running.filter(planned_end__isnull=False)
+    assert planned.count() >= 0.7 * running.count()
+    for weeks in (4, 8, 12):
+        assert planned.filter(planned_end__lte=today + timedelta(weeks=weeks)).exists(), weeks
+    current = VacancyForecast.objects.filter(superseded_at__isnull=True)
+    assert current.filter(placement__in=planned).count() == planned.count()
+    assert Referral.objects.filter(perspective_horizon_months__isnull=False).exists()
+    checked = ForecastCheckRow.objects.filter(period="all", region="")
+    assert sum(r.came_true for r in checked) > 0
+    assert sum(r.ended_earlier + r.ended_later for r in checked) > 0
+    coordinator = Client()
+    assert coordinator.login(username="coordinator", password="rop-demo-2026")
+    page = coordinator.get("/placement/wachtlijst/")
+    assert page.status_code == 200
+    assert "Verwacht vrij over" in page.content.decode()
