@@ -43,7 +43,21 @@ FILTER_PARAMETERS = [
         "period",
         str,
         required=False,
-        description="`all` (default), a quarter `2026-Q1` or a month `2026-03`.",
+        description="`all` (default), a year `2026`, a quarter `2026-Q1`, a month `2026-03`, "
+        "a range of whole months `2026-02..2026-07`, or `range` with `from` and `to`. A year "
+        "or range adds up its months; its medians and percentiles are null (available per "
+        "month, quarter or for `all`). Alias `periode`.",
+    ),
+    OpenApiParameter(
+        "from",
+        str,
+        required=False,
+        description="First month `YYYY-MM` of a range (with `to`; alias `van`); used when "
+        "`period` is `range` or absent. 400 naming `from`/`to`: half a range, `from` after "
+        "`to`, a month in the future, more than 36 months.",
+    ),
+    OpenApiParameter(
+        "to", str, required=False, description="Last month `YYYY-MM` of a range (alias `tot`)."
     ),
     OpenApiParameter(
         "region",

@@ -52,6 +52,12 @@ class CatalogueOut(serializers.Serializer[Any]):
     kpis = CatalogueEntryOut(many=True)
 
 
+class KpiChangeOut(serializers.Serializer[Any]):
+    delta = serializers.FloatField(help_text="value − previous (percentage points for a %).")
+    direction = serializers.ChoiceField(choices=["up", "down", "same"])
+    text = serializers.CharField(help_text="The change in words (Dutch), for screen readers.")
+
+
 class KpiFigureOut(serializers.Serializer[Any]):
     """One KPI of `GET /reports/kpis/`: the figure (a number, `"<5"`, `"x"` or null) with
     the catalogue's text and the target that applies to the region and the period's year."""
@@ -73,6 +79,15 @@ class KpiFigureOut(serializers.Serializer[Any]):
         help_text="null without a target or a number, and when a care form is chosen "
         "(targets hold for every care form together).",
     )
+    # Issue 23.2: the same KPI in the period before (month, quarter, year or range of equal
+    # length just before; none for `all`), disclosed like `value`.
+    previous = serializers.JSONField(
+        allow_null=True, help_text='The figure in the period before (a number, "<5", "x" or null).'
+    )
+    previous_period = serializers.CharField(
+        allow_null=True, help_text="The period code before (null for `all`)."
+    )
+    change = KpiChangeOut(allow_null=True, help_text="null unless both figures are numbers.")
 
 
 class KpisOut(serializers.Serializer[Any]):

@@ -50,6 +50,8 @@ def catalogue_rows(*, filters: selectors.Filters, disclosure: Disclosure) -> lis
                 "kpi": kpi,
                 "value": value,
                 "number": isinstance(value, int | float),
+                # Issue 23.2: the figure with its previous period and change (or None).
+                "figure": figure,
                 "target": target,
                 "met": None
                 if filters.care_form or target is None

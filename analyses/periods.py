@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Max, Sum
+from django.db.models import CharField, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -279,7 +279,7 @@ def rows_for(
     dimensions), as model instances (unsaved for a summed period). A stored period is read
     as stored; a year or range adds up its month rows per dimension key: additive counts
     summed, snapshot figures of its last month, non-additive figures None. One query."""
-    qs = model.objects.filter(region=region, **where)
+    qs = model._default_manager.filter(region=region, **where)
     if is_stored(period):
         return list(qs.filter(period=period))
     measures = MEASURES[model]
@@ -300,18 +300,18 @@ def rows_for(
         for name in measures.non_additive:
             values[name] = "" if _is_text(model, name) else None
         instance = model(period=period, region=region, **values)
-        if model is KpiRow:
+        if isinstance(instance, KpiRow):
             instance.value = _kpi_value(instance)
         out.append(instance)
     return out
 
 
 def _nullable(model: type[ReportRow], name: str) -> bool:
-    return bool(model._meta.get_field(name).null)
+    return bool(getattr(model._meta.get_field(name), "null", False))
 
 
 def _is_text(model: type[ReportRow], name: str) -> bool:
-    return model._meta.get_field(name).get_internal_type() == "CharField"
+    return isinstance(model._meta.get_field(name), CharField)
 
 
 def _kpi_value(row: KpiRow) -> float | None:

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Region, Role, User
@@ -62,6 +63,10 @@ REASONS = {k: str(v) for k, v in RefusalReason.choices}
 
 
 def care_form_label(code: str) -> str:
+    # "-": a referral without a first-choice care form, in a table whose "" row is every
+    # care form together (GROUPING SETS in analyses.builders).
+    if code == "-":
+        return _("(geen eerste keus)")
     return CARE_FORMS.get(code, code or _("(geen)"))
 
 
@@ -396,7 +401,51 @@ KPI_LABELS = {kpi.code: kpi.name for kpi in catalogue.CATALOGUE}
 KPI_DESCRIPTIONS = {kpi.code: kpi.definition for kpi in catalogue.CATALOGUE}
 
 
-def kpis(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
+def kpis(*, filters: Filters, disclosure: Disclosure, compare: bool = True) -> list[dict[str, Any]]:
+    """The KPIs of the filters as shown (`_kpi_figures`); with `compare`, each also with
+    `previous` (its figure in the period before, analyses.periods.previous_period, as
+    disclosed: None for 'all' or when it has none) and `change` (`delta`, `direction`
+    up/down/same and `text` in words for screen readers; None unless both are numbers)."""
+    out = _kpi_figures(filters=filters, disclosure=disclosure)
+    if not compare:
+        return out
+    before = filters.previous
+    previous = (
+        {k["code"]: k["value"] for k in _kpi_figures(filters=before, disclosure=disclosure)}
+        if before
+        else {}
+    )
+    for kpi in out:
+        kpi["previous"] = previous.get(kpi["code"])
+        kpi["previous_period"] = before.period if before else None
+        kpi["change"] = _change(kpi["code"], kpi["value"], kpi["previous"])
+    return out
+
+
+CHANGE_UNITS = {catalogue.PERCENT: _("procentpunt"), catalogue.DAYS: _("dagen")}
+
+
+def _change(code: str, value: Any, previous: Any) -> dict[str, Any] | None:
+    """The change from `previous` to `value` when both are numbers (a suppressed "<5" or
+    "x" has none): the difference, its direction and the words a screen reader says."""
+    numbers = (int, float)
+    if not isinstance(value, numbers) or not isinstance(previous, numbers):
+        return None
+    if isinstance(value, bool) or isinstance(previous, bool):
+        return None
+    delta = round(float(value) - float(previous), 1)
+    unit = str(CHANGE_UNITS.get(catalogue.BY_CODE[code].unit, ""))
+    amount = " ".join(part for part in (number_format(abs(delta), 1), unit) if part)
+    if delta > 0:
+        direction, text = "up", _("%(amount)s hoger dan vorige periode") % {"amount": amount}
+    elif delta < 0:
+        direction, text = "down", _("%(amount)s lager dan vorige periode") % {"amount": amount}
+    else:
+        direction, text = "same", _("gelijk aan vorige periode")
+    return {"delta": delta, "direction": direction, "text": text}
+
+
+def _kpi_figures(*, filters: Filters, disclosure: Disclosure) -> list[dict[str, Any]]:
     # The period's figures (a year or range added up from its months, medians None), and
     # today's stale capacity, stored under 'all'. Two queries.
     figures = {

@@ -119,11 +119,64 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+# Issue 23.2, `vergelijk=1`: the count of each dashboard table shown beside its figure in
+# the period before (context name: dimensions matching the rows, the count compared).
+COMPARED = {
+    "unmet": (("care_form", "expertise", "age_band", "secured"), "referrals"),
+    "reasons": (("reason_code",), "refusals"),
+    "providers": (("provider",), "offers"),
+    "replacements": (("provider", "care_form"), "started"),
+    "chains": (("placements_in_chain",), "youths"),
+    "outside": (("care_form", "contracted", "arrangement"), "youths"),
+    "origin": (("dimension_code", "origin"), "referrals"),
+}
+PREVIOUS = "_previous"
+
+
+def _compare(table: Table, before: Table, dimensions: tuple[str, ...], column: str) -> None:
+    """Add `<column>_previous` beside `column`: the figure of the same row in the period
+    before, as disclosed there (its own table, protected as a whole); 0 for a row the
+    period before did not have."""
+    shown = {tuple(row.get(d) for d in dimensions): row.get(column) for row in before.rows}
+    for row in table.rows:
+        row[column + PREVIOUS] = shown.get(tuple(row.get(d) for d in dimensions), 0)
+    if table.totals:
+        table.totals[column + PREVIOUS] = before.totals.get(column, "")
+    table.columns.insert(table.columns.index(column) + 1, column + PREVIOUS)
+
+
+def _with_previous(
+    data: dict[str, Any], filters: selectors.Filters, disclosure: Disclosure
+) -> None:
+    """The dashboard's count tables compared with the period before (`vergelijk=1`)."""
+    before = filters.previous
+    if before is None:
+        return
+    refusals = selectors.refusals(filters=before, disclosure=disclosure)
+    replacements = selectors.replacements(filters=before, disclosure=disclosure)
+    previous = {
+        "unmet": selectors.unmet_need(filters=before, disclosure=disclosure),
+        "reasons": refusals["reasons"],
+        "providers": refusals["providers"],
+        "replacements": replacements["providers"],
+        "chains": replacements["chains"],
+        "outside": selectors.outside_care(filters=before, disclosure=disclosure),
+        "origin": selectors.origin(filters=before, disclosure=disclosure),
+    }
+    for name, (dimensions, column) in COMPARED.items():
+        _compare(data[name], previous[name], dimensions, column)
+
+
 def _labelled(table: Table) -> dict[str, Any]:
     """Rows as lists in column order, for the templates."""
     columns = [c for c in table.columns if c not in CODE_COLUMNS]
     return {
-        "headers": [COLUMN_LABELS.get(c, c) for c in columns],
+        "headers": [
+            _("%(column)s, vorige periode") % {"column": COLUMN_LABELS.get(c[: -len(PREVIOUS)])}
+            if c.endswith(PREVIOUS)
+            else COLUMN_LABELS.get(c, c)
+            for c in columns
+        ],
         "rows": [[row.get(c) for c in columns] for row in table.rows],
         "totals": [table.totals.get(c, "") for c in columns] if table.totals else None,
     }
@@ -195,6 +248,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "analyses/dashboard.html", context, status=400)
     filters, disclosure = scope.filters, scope.disclosure
     data = _tables(filters, disclosure)
+    compare = request.GET.get("vergelijk") == "1"
+    if compare:
+        _with_previous(data, filters, disclosure)
     occupancy_table = Table(
         columns=["period", "care_form", "occupied", "total", "rate"], rows=data["occupancy"]
     )
@@ -220,6 +276,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "bed_days_region": _labelled(data["bed_days"]["region"]),
         "bed_days_care_form": _labelled(data["bed_days"]["care_form"]),
         "query": _query(filters),
+        "compare": compare,
+        "previous_label": selectors.period_label(filters.previous.period)
+        if filters.previous
+        else "",
     }
     # Issue 22.5: expected vacancies checked afterwards (analyses/forecasts.py).
     from analyses import forecasts

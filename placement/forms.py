@@ -28,7 +28,16 @@ class SendOfferForm(UtrechtFormMixin, forms.Form):
 
 
 class RefuseForm(UtrechtFormMixin, forms.Form):
-    reason = forms.ChoiceField(label=_("Reden van weigering"), choices=PROVIDER_REASONS)
+    # No reason chosen beforehand: a refusal sent with the first reason of the list by
+    # accident would count in the refusal figures under a reason the provider never gave.
+    reason = forms.ChoiceField(
+        label=_("Reden van weigering"),
+        choices=[("", _("Kies een reden")), *PROVIDER_REASONS],
+        error_messages={
+            "required": _("Kies de reden van de weigering."),
+            "invalid_choice": _("Kies de reden van de weigering."),
+        },
+    )
     explanation = forms.CharField(
         label=_("Toelichting (verplicht bij contra-indicatie, onvoldoende expertise en anders)"),
         required=False,
@@ -110,10 +119,15 @@ class PlansForm(UtrechtFormMixin, forms.Form):
     prefix = "plans"  # several forms on the placement page: unique field ids
 
     planned_end = forms.DateField(
-        label=_("Verwachte einddatum (uit het perspectiefplan)"),
+        # The label says when it is needed (no contradicting "(niet verplicht)" mark): a
+        # request whose perspective plan gives a term keeps a planned end (the service).
+        label=_("Verwachte einddatum (verplicht als het perspectiefplan een termijn noemt)"),
         required=False,
         widget=DateInput(),
-        help_text=_("Hieruit volgt de verwachting van vrije plekken."),
+        help_text=_(
+            "Volgt uit de termijn van het perspectiefplan: wijzigen mag, leegmaken dan niet. "
+            "Hieruit volgt de verwachting van vrije plekken."
+        ),
     )
     adult_plan_on = forms.DateField(
         label=_("18+-plan aanwezig sinds"),

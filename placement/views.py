@@ -299,13 +299,21 @@ def _cancel_page(
 @login_required
 @role_required(Role.PROVIDER)
 def offer_inbox(request: HttpRequest) -> HttpResponse:
-    # The list shows code, location, status and deadline: only those are read (the scope's
-    # eager joins of the analysis and the youth would cost more planning than the rows do).
+    # The list shows code (and crisis), location, status and deadline: only those are read
+    # (the scope's eager joins of the analysis and the youth would cost more planning than
+    # the rows do).
     offers = (
         offers_for_user(user=_user(request))
         .select_related(None)
         .select_related("referral", "location")
-        .only("status", "deadline", "sent_at", "referral__code", "location__name")
+        .only(
+            "status",
+            "deadline",
+            "sent_at",
+            "referral__code",
+            "referral__urgency",
+            "location__name",
+        )
     )
     show = request.GET.get("toon", "open")
     if show == "open":
@@ -364,6 +372,26 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
         except Conflict as exc:
             messages.error(request, exc.message)
             return redirect("placement:offer-detail", offer_id=offer.pk)
+    return _offer_detail_page(request, offer, user, refuse_form=refuse_form, status=status)
+
+
+def _offer_detail_page(
+    request: HttpRequest,
+    offer: Offer,
+    user: User,
+    *,
+    refuse_form: RefuseForm | None = None,
+    intake_form: IntakeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The offer page; a rejected refusal or intake proposal is shown again with its
+    errors at the fields and what the provider typed (status 400)."""
+    if refuse_form is None:
+        refuse_form = RefuseForm(concern_choices=services.refusal_concern_choices(offer.referral))
+    if intake_form is None:
+        intake_form = IntakeForm(
+            initial={"intake_date": offer.intake_proposed_on, "note": offer.intake_note}
+        )
     identity = None
     identity_ended_on = None
     if offer.status == Offer.Status.ACCEPTED:
@@ -385,9 +413,7 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
             "placement": placement,
             "now": timezone.now(),
             # The handover (issue 20): the referrer's contact and the intake date form.
-            "intake_form": IntakeForm(
-                initial={"intake_date": offer.intake_proposed_on, "note": offer.intake_note}
-            ),
+            "intake_form": intake_form,
         },
         status=status,
     )
@@ -881,7 +907,5 @@ def offer_propose_intake(request: HttpRequest, offer_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Uw voorstel voor de intakedatum is verstuurd."))
             return redirect("placement:offer-detail", offer_id=offer.pk)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))
-    return redirect("placement:offer-detail", offer_id=offer.pk)
+    # Shown again at the field, with the date and note the provider typed (not lost).
+    return _offer_detail_page(request, offer, user, intake_form=form, status=400)

@@ -171,7 +171,8 @@ class SituationForm(StepForm):
     crisis_reason = forms.CharField(
         label=_("Reden van de crisis"),
         help_text=_(
-            "Waarom kon de plaatsing niet wachten? Geen namen of andere herleidbare gegevens."
+            "Nodig om een crisisverzoek in te dienen. Waarom kon de plaatsing niet wachten? "
+            "Geen namen of andere herleidbare gegevens."
         ),
         required=False,
         max_length=TEXT_MAX_LENGTH,
@@ -472,8 +473,8 @@ class PlansForm(StepForm):
     perspective_horizon_months = forms.IntegerField(
         label=_("Termijn van het perspectiefplan (maanden)"),
         help_text=_(
-            "Hoe lang duurt de plaatsing volgens het plan? Hieruit volgt de verwachte "
-            "einddatum van de plaatsing. Leeg: het plan noemt geen termijn."
+            "Hoe lang duurt de plaatsing volgens het plan: 1 tot en met 36 maanden? Hieruit "
+            "volgt de verwachte einddatum van de plaatsing. Leeg: het plan noemt geen termijn."
         ),
         required=False,
         min_value=1,

@@ -303,6 +303,11 @@ SPECTACULAR_SETTINGS = {
         "RefusalReasonEnum": "config.codes.RefusalReason",
         # issue 21.4: the outcome of a placement at risk (other "outcome" fields exist)
         "PlacementRiskOutcomeEnum": "placement.models.PlacementRisk.Outcome",
+        # issue 21.4: the risk's reason, also as `at_risk_reason` on placements
+        "PlacementRiskReasonEnum": "placement.models.PlacementRisk.Reason",
+        # issue 23: which way a KPI is better, and which way it moved since the period before
+        "KpiDirectionEnum": "analyses.catalogue_api.DIRECTIONS",
+        "KpiChangeDirectionEnum": ["up", "down", "same"],
         "ExpertTableOutcomeEnum": "config.codes.ExpertTableOutcome",
         "CloseOutcomeEnum": "referrals.models.Referral.CloseOutcome",
         "GenderEnum": "config.codes.Gender",

@@ -39,7 +39,7 @@ def test_risk_flagged_supported_and_prevented(
     page.goto(url)
     plans = page.get_by_test_id("plans-form")
     day = timezone.localdate() + timedelta(days=60)
-    plans.get_by_label("Verwachte einddatum (uit het perspectiefplan)").fill(day.isoformat())
+    plans.get_by_label("Verwachte einddatum").fill(day.isoformat())
     plans.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_test_id("planned-end")).not_to_have_text("—")
     risk_form = page.get_by_test_id("risk-form")

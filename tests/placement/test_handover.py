@@ -96,6 +96,24 @@ def test_the_page_form_proposes_too(cast: Cast, accepted: Offer) -> None:
     assert accepted.intake_proposed_on == day
 
 
+def test_the_page_form_keeps_what_was_typed_on_a_bad_date(cast: Cast, accepted: Offer) -> None:
+    """Walkthrough W2: a date in the past came back as a flash message above an empty form;
+    now the page shows the error at the field, naming it, with the date and note kept."""
+    day = timezone.localdate() - timedelta(days=3)
+    response = client_for(cast.provider_a).post(
+        f"/placement/voorstellen/{accepted.pk}/intake/",
+        {"intake_date": day.isoformat(), "note": "Graag in de ochtend."},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="error-summary"' in html
+    assert "Voorgestelde intakedatum: De intakedatum ligt in het verleden." in html
+    assert f'value="{day.isoformat()}"' in html
+    assert "Graag in de ochtend." in html
+    accepted.refresh_from_db()
+    assert accepted.intake_proposed_on is None
+
+
 @pytest.mark.parametrize(
     ("days", "field", "message"),
     [
