@@ -304,7 +304,8 @@ def build_origin(ctx: Context) -> Report:
     origin AS (
         {branches}
     )
-    SELECT period, region, CASE WHEN GROUPING(care_form) = 1 THEN '' WHEN care_form = '' THEN '-' ELSE care_form END,
+    SELECT period, region, CASE WHEN GROUPING(care_form) = 1 THEN ''
+               WHEN care_form = '' THEN '-' ELSE care_form END,
            {bytewise("dimension")}, code, COUNT(*), SUM(placed), SUM(outside),
            SUM(waiting_now),
            {rounded("percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_placement)", 2)}
@@ -381,7 +382,8 @@ def build_provider_responses(ctx: Context) -> Report:
     k = ", ".join(keys)
     sql = f"""{_offer_facts(ctx)},
     totals AS (
-        SELECT {k}, CASE WHEN GROUPING(care_form) = 1 THEN '' WHEN care_form = '' THEN '-' ELSE care_form END AS cf,
+        SELECT {k}, CASE WHEN GROUPING(care_form) = 1 THEN ''
+               WHEN care_form = '' THEN '-' ELSE care_form END AS cf,
                COUNT(*) AS offers,
                SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END) AS accepted,
                SUM(CASE WHEN status IN {REFUSED} THEN 1 ELSE 0 END) AS refused,
@@ -494,7 +496,8 @@ def build_chains(ctx: Context) -> Report:
         ), pc AS (
             {periodised("roots")}
         )
-        SELECT period, region, CASE WHEN GROUPING(care_form) = 1 THEN '' WHEN care_form = '' THEN '-' ELSE care_form END,
+        SELECT period, region, CASE WHEN GROUPING(care_form) = 1 THEN ''
+               WHEN care_form = '' THEN '-' ELSE care_form END,
                n, COUNT(*)
         FROM pc GROUP BY GROUPING SETS ((period, region, n, care_form), (period, region, n))"""
     return Report(
@@ -568,7 +571,8 @@ def build_kpis(ctx: Context) -> Report:
                      THEN 1 ELSE 0 END"""
     sql = f"""{_referral_facts(ctx)},
     figures AS (
-        SELECT period, region, CASE WHEN GROUPING(care_form) = 1 THEN '' WHEN care_form = '' THEN '-' ELSE care_form END
+        SELECT period, region, CASE WHEN GROUPING(care_form) = 1 THEN ''
+               WHEN care_form = '' THEN '-' ELSE care_form END
                    AS cf,
                {measures},
                percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_placement)
@@ -579,14 +583,16 @@ def build_kpis(ctx: Context) -> Report:
     ), pe AS (
         {periodised("ended")}
     ), ended_figures AS (
-        SELECT period, region, CASE WHEN GROUPING(care_form) = 1 THEN '' WHEN care_form = '' THEN '-' ELSE care_form END
+        SELECT period, region, CASE WHEN GROUPING(care_form) = 1 THEN ''
+               WHEN care_form = '' THEN '-' ELSE care_form END
                    AS cf,
                COUNT(*) AS ended, SUM(lighter) AS lighter,
                COUNT(ready_days) AS stagnated,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY ready_days) AS stagnation
         FROM pe GROUP BY GROUPING SETS ((period, region, care_form), (period, region))
     ), {_location_levels("l.is_active")}, capacity AS (
-        SELECT region, CASE WHEN GROUPING(care_form) = 1 THEN '' WHEN care_form = '' THEN '-' ELSE care_form END AS cf,
+        SELECT region, CASE WHEN GROUPING(care_form) = 1 THEN ''
+               WHEN care_form = '' THEN '-' ELSE care_form END AS cf,
                COUNT(*) AS locations, COALESCE(SUM({stale}), 0) AS stale
         FROM located GROUP BY GROUPING SETS ((region, care_form), (region))
     )
