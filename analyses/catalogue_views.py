@@ -20,6 +20,7 @@ from analyses import catalogue, selectors
 from analyses.catalogue_forms import KpiTargetForm
 from analyses.disclosure import Disclosure
 from analyses.target_services import kpi_target_delete, kpi_target_save
+from analyses.view_helpers import invalid_filters_context
 from config.errors import ValidationFailed
 
 ROLES = (Role.COORDINATOR, Role.ANALYST)
@@ -70,15 +71,7 @@ def kpi_catalogue(request: HttpRequest) -> HttpResponse:
         scope = selectors.report_scope(user=user, query=request.GET)
     except ValidationFailed as failure:
         context = {
-            "errors": failure.errors,
-            "filters": selectors.Filters(
-                period=request.GET.get("periode", ""),
-                region=request.GET.get("regio", ""),
-                care_form=request.GET.get("zorgvorm", ""),
-            ),
-            "options": selectors.filter_options(),
-            "built_at": selectors.built_at(),
-            "exact": Disclosure.for_user(user).exact,
+            **invalid_filters_context(request, user, failure),
             "may_keep": catalogue.may_keep_targets(user),
         }
         return render(request, "analyses/kpi_catalogue.html", context, status=400)

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET
 from accounts.models import Organisation
 from accounts.permissions import role_required
 from analyses import refusals, selectors
-from analyses.disclosure import Disclosure
 from analyses.refusals import ReasonPivot, RefusalReport
 from analyses.selectors import Filters, ReportScope
+from analyses.view_helpers import invalid_filters_context
 from analyses.views import ROLES, _labelled, _user
 from config.errors import ValidationFailed
 from config.spreadsheet import csv_response
@@ -101,17 +101,10 @@ def refusals_page(request: HttpRequest) -> HttpResponse:
         provider = refusals.provider_filter(scope=scope, query=request.GET)
     except ValidationFailed as failure:
         context = {
-            "errors": failure.errors,
-            "filters": Filters(
-                period=request.GET.get("periode", ""),
-                region=request.GET.get("regio", ""),
-                care_form=request.GET.get("zorgvorm", ""),
-            ),
+            **invalid_filters_context(request, user, failure),
             "selected_provider": request.GET.get("aanbieder", ""),
             "options": selectors.filter_options(scope),
             "providers": refusals.providers_in_scope(scope) if scope else [],
-            "built_at": selectors.built_at(),
-            "exact": Disclosure.for_user(user).exact,
             "query": "",
         }
         return render(request, "analyses/refusals.html", context, status=400)

@@ -15,6 +15,7 @@ from accounts.permissions import role_required
 from analyses import selectors, services
 from analyses.catalogue_views import catalogue_rows
 from analyses.disclosure import Disclosure, Pivot, Table
+from analyses.view_helpers import invalid_filters_context, invalid_filters_csv
 from config.errors import ValidationFailed
 from config.spreadsheet import csv_response
 
@@ -231,18 +232,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     try:
         scope = selectors.report_scope(user=user, query=request.GET)
     except ValidationFailed as failure:
-        # A filter the reports do not know: say which, show no figures.
         context = {
-            "errors": failure.errors,
-            "filters": selectors.Filters(
-                period=request.GET.get("periode", ""),
-                region=request.GET.get("regio", ""),
-                care_form=request.GET.get("zorgvorm", ""),
-            ),
-            "options": selectors.filter_options(),
-            "built_at": selectors.built_at(),
+            **invalid_filters_context(request, user, failure),
             "run": selectors.latest_run(),
-            "exact": Disclosure.for_user(user).exact,
             "query": "",
         }
         return render(request, "analyses/dashboard.html", context, status=400)
@@ -328,8 +320,7 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     try:
         scope = selectors.report_scope(user=_user(request), query=request.GET)
     except ValidationFailed as failure:
-        message = " ".join(" ".join(texts) for texts in failure.errors.values())
-        return HttpResponse(message, content_type="text/plain; charset=utf-8", status=400)
+        return invalid_filters_csv(failure)
     filters, disclosure = scope.filters, scope.disclosure
     stamp = timezone.localdate().isoformat()
     response, writer = csv_response(f"{table}-{filters.period}-{stamp}.csv")

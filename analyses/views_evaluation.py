@@ -16,6 +16,7 @@ from accounts.models import Role, User
 from accounts.permissions import role_required
 from analyses import evaluation, selectors
 from analyses.evaluation import Evaluation, EvaluationScope
+from analyses.view_helpers import invalid_filters_csv
 from config.errors import ValidationFailed
 from config.pdf import render_pdf
 from config.spreadsheet import csv_response
@@ -116,8 +117,7 @@ def evaluation_export(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         scope = evaluation.evaluation_scope(user=_user(request), query=request.GET)
     except ValidationFailed as failure:
-        message = " ".join(" ".join(texts) for texts in failure.errors.values())
-        return HttpResponse(message, content_type="text/plain; charset=utf-8", status=400)
+        return invalid_filters_csv(failure)
     pack = evaluation.evaluation(scope)
     if fmt == "pdf":
         context = {**_context(pack), "document_code": scope.quarter, "printing": True}

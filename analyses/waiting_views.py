@@ -16,6 +16,7 @@ from accounts.models import Role, User
 from accounts.permissions import role_required
 from analyses import selectors, waiting
 from analyses.disclosure import Disclosure
+from analyses.view_helpers import invalid_filters_context, invalid_filters_csv
 from config.errors import ValidationFailed
 from config.spreadsheet import csv_response
 
@@ -96,17 +97,10 @@ def waiting_times(request: HttpRequest) -> HttpResponse:
         found = waiting_request(user=user, query=request.GET)
     except ValidationFailed as failure:
         context = {
-            "errors": failure.errors,
-            "filters": selectors.Filters(
-                period=request.GET.get("periode", ""),
-                region=request.GET.get("regio", ""),
-                care_form=request.GET.get("zorgvorm", ""),
-            ),
+            **invalid_filters_context(request, user, failure),
             "urgency": request.GET.get("urgentie", ""),
             "reference_date": request.GET.get("peildatum", ""),
             "options": _options(None),
-            "built_at": selectors.built_at(),
-            "exact": Disclosure.for_user(user).exact,
             "today": timezone.localdate(),
         }
         return render(request, "analyses/waiting.html", context, status=400)
@@ -140,8 +134,7 @@ def waiting_export(request: HttpRequest, table: str) -> HttpResponse:
     try:
         found = waiting_request(user=_user(request), query=request.GET)
     except ValidationFailed as failure:
-        message = " ".join(" ".join(texts) for texts in failure.errors.values())
-        return HttpResponse(message, content_type="text/plain; charset=utf-8", status=400)
+        return invalid_filters_csv(failure)
     scope, urgency, day = found["scope"], found["urgency"], found["day"]
     filters, disclosure = scope.filters, scope.disclosure
     response, writer = csv_response(f"wachttijden-{table}-{filters.period}-{day}.csv")
@@ -231,8 +224,7 @@ def data_quality_list(request: HttpRequest, check: str) -> HttpResponse:
     try:
         scope = selectors.report_scope(user=_user(request), query=request.GET)
     except ValidationFailed as failure:
-        message = " ".join(" ".join(texts) for texts in failure.errors.values())
-        return HttpResponse(message, content_type="text/plain; charset=utf-8", status=400)
+        return invalid_filters_csv(failure)
     region = scope.filters.region
     items = waiting.data_quality_items(check=found, region=region)
     page = Paginator(items, QUALITY_PAGE_SIZE).get_page(request.GET.get("page"))
