@@ -90,11 +90,17 @@ def test_board_shows_the_oldest_cards_of_each_column_and_counts_the_rest(
     assert f"{Referral.Status.WAITING.label} (3)" in html
     assert "De oudste 2 van 3" in html and "?status=waiting" in html
     # each card links to where its work is done and says how long it has been in its column
-    assert f'href="/placement/verzoeken/{waiting[1].pk}/matching/">{oldest}</a> — 40 dagen' in html
+    assert (
+        f'href="/placement/verzoeken/{waiting[1].pk}/matching/">{oldest}</a> '
+        '<span class="rop-card__days">— 40 dagen</span>'
+    ) in html
     submitted = make_referral(status=Referral.Status.SUBMITTED)
     Referral.objects.filter(pk=submitted.pk).update(status_changed_at=local_midday_days_ago(1))
     html = client.get("/placement/bord/").content.decode()
-    assert f'href="/referrals/{submitted.pk}/">{submitted.code}</a> — 1 dag<' in html
+    assert (
+        f'href="/referrals/{submitted.pk}/">{submitted.code}</a> '
+        '<span class="rop-card__days">— 1 dag</span>'
+    ) in html
 
 
 def test_the_board_takes_the_same_queries_for_few_and_many_referrals(
@@ -123,7 +129,22 @@ def test_the_board_takes_the_same_queries_for_few_and_many_referrals(
 def test_board_items_escape_every_value_of_a_card() -> None:
     card = BoardCard(code="<script>x</script>", href='/r/1/"onclick="x', days="3 dagen & meer")
     assert board_items([card]) == (
-        '<li><a class="utrecht-link" href="/r/1/&quot;onclick=&quot;x">'
-        "&lt;script&gt;x&lt;/script&gt;</a> — 3 dagen &amp; meer</li>"
+        '<li class="rop-card"><a class="utrecht-link" href="/r/1/&quot;onclick=&quot;x">'
+        '&lt;script&gt;x&lt;/script&gt;</a> <span class="rop-card__days">— 3 dagen &amp; meer'
+        "</span></li>"
     )
+    detailed = BoardCard(
+        code="A",
+        href="/r/2/",
+        days="1 dag",
+        facts="<b>15</b>",
+        deadline="<i>vóór</i>",
+        flags=("<u>18+</u>", "<s>druk</s>"),
+        warnings=("<s>druk</s>",),
+    )
+    html = board_items([detailed])
+    for raw in ("<b>", "<i>", "<u>", "<s>"):
+        assert raw not in html
+    assert '<span class="rop-flag rop-flag--warning">&lt;s&gt;druk&lt;/s&gt;</span>' in html
+    assert '<span class="rop-flag">&lt;u&gt;18+&lt;/u&gt;</span>' in html
     assert board_items([]) == ""
