@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -163,8 +164,13 @@ def kpi_target_remove(request: HttpRequest, target_id: int) -> HttpResponse:
         kpi_target_delete(target=target, by=user)
         messages.success(request, _("De streefwaarde is verwijderd."))
         return redirect("analyses:kpi-targets")
+    kpi = catalogue.BY_CODE.get(target.code)
+    # The value as in the list of targets, with its direction and unit ("≥ 80%").
+    value = render_to_string(
+        "analyses/partials/target_value.html", {"kpi": kpi, "target": target}
+    ).strip()
     return render(
         request,
         "analyses/kpi_target_remove.html",
-        {"target": target, "kpi": catalogue.BY_CODE.get(target.code)},
+        {"target": target, "kpi": kpi, "target_value": value},
     )

@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -868,7 +868,17 @@ def _suppressed(points: Iterable[tuple[str, Any]]) -> list[dict[str, str]]:
     return [{"label": label, "shown": shown} for label, shown in points if shown in SUPPRESSED]
 
 
-def _replacement_series(*, filters: Filters, disclosure: Disclosure) -> dict[str, Any]:
+def judgeable_start_months(months: Iterable[str], today: date) -> list[str]:
+    """The start months whose 12 months are over by `today`: a placement started in May
+    2026 may still be re-placed until the end of May 2027, so its share is not 0 % yet but
+    not known. Later months are left out of the chart (the text under it says so)."""
+    now = today.year * 12 + today.month - 1
+    return [m for m in months if int(m[:4]) * 12 + int(m[5:7]) - 1 + 13 <= now]
+
+
+def _replacement_series(
+    *, filters: Filters, disclosure: Disclosure, today: date | None = None
+) -> dict[str, Any]:
     started: dict[str, int] = defaultdict(int)
     replaced: dict[str, int] = defaultdict(int)
     qs = ReplacementRow.objects.filter(
@@ -879,7 +889,7 @@ def _replacement_series(*, filters: Filters, disclosure: Disclosure) -> dict[str
     for period, s, r12 in qs.values_list("period", "started", "replaced_12m"):
         started[period] += s
         replaced[period] += r12
-    months = sorted(started)
+    months = judgeable_start_months(sorted(started), today or timezone.localdate())
     shown = [disclosure.share(replaced[m], started[m]) for m in months]
     return {
         "labels": months,

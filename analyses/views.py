@@ -199,6 +199,9 @@ def _pivot(pivot: Pivot) -> dict[str, Any]:
     }
 
 
+UNMET_ROWS_SHOWN = 25
+
+
 def _tables(filters: selectors.Filters, disclosure: Disclosure) -> dict[str, Any]:
     refusals = selectors.refusals(filters=filters, disclosure=disclosure)
     replacements = selectors.replacements(filters=filters, disclosure=disclosure)
@@ -268,6 +271,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "bed_days_region": _labelled(data["bed_days"]["region"]),
         "bed_days_care_form": _labelled(data["bed_days"]["care_form"]),
         "query": _query(filters),
+        # The need profiles run to ~80 rows a year: the first 25 (most unmet need first),
+        # all of them on request (`?alle=unmet-need`) and in the CSV.
+        "unmet_limit": None if request.GET.get("alle") == "unmet-need" else UNMET_ROWS_SHOWN,
         "compare": compare,
         "previous_label": selectors.period_label(filters.previous.period)
         if filters.previous

@@ -129,7 +129,8 @@ def evaluation_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def csv_rows(pack: Evaluation) -> list[list[Any]]:
-    """The pack as the CSV's rows: a heading, then section, figure, provider, region."""
+    """The pack as the CSV's rows: a heading, then section, figure, provider (in a
+    provider's pack), region."""
     scope = pack.scope
     rows: list[list[Any]] = [
         [_("Gebouwd op"), pack.built_at],
@@ -142,17 +143,12 @@ def csv_rows(pack: Evaluation) -> list[list[Any]]:
             [_("Onderdeel"), _("Kengetal"), scope.provider.name, _("Regio, alle aanbieders")]
         )
     else:
-        rows.append([_("Onderdeel"), _("Kengetal"), "", _("Regio, alle aanbieders")])
+        # The region's pack has no provider column: section, figure, region.
+        rows.append([_("Onderdeel"), _("Kengetal"), _("Regio, alle aanbieders")])
     for section in pack.sections:
         for figure in section.figures:
-            rows.append(
-                [
-                    section.title,
-                    figure.label,
-                    "" if scope.provider is None else figure.provider,
-                    figure.region,
-                ]
-            )
+            own = [] if scope.provider is None else [figure.provider]
+            rows.append([section.title, figure.label, *own, figure.region])
     if pack.providers:
         rows.append([])
         rows.append([str(PROVIDER_HEADERS[c]) for c in evaluation.PROVIDER_COLUMNS])

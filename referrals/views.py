@@ -133,6 +133,19 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _typed_problems(form: Any, problems: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The inline check's problems without those of the crisis fields still empty: they
+    open when "crisis" is chosen and should not be red before anything was typed (saving
+    and submitting still name them)."""
+    crisis_fields = getattr(form, "CRISIS_FIELDS", ())
+    empty = {name for name in crisis_fields if not form.data.get(name)}
+    return {
+        path: messages
+        for path, messages in problems.items()
+        if form.paths.get(path) not in empty
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(Role.REFERRER)
 @vary_on_headers("HX-Request")
@@ -164,7 +177,7 @@ def referral_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             if completing:
                 trial = {k: v for k, v in trial.items() if k in services.DOCUMENT_KEYS}
             problems = _problems_if_applied(referral=referral, user=user, data=trial)
-            form.show_errors(problems)
+            form.show_errors(_typed_problems(form, problems))
             return render(request, "referrals/edit.html#step-form", context)
         data = form.to_data()
         if completing:

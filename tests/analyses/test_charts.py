@@ -130,3 +130,31 @@ def test_hidden_occupancy_rates_are_listed(cast: Cast, location_a: Location) -> 
     assert set(serie["shown"]) == {"x"} and set(serie["values"]) == {None}
     assert any(p["label"].startswith("behandelgroep, ") for p in occupancy["suppressed"])
     assert 'id="chart-occupancy-suppressed"' in html
+
+
+def test_the_re_placement_chart_leaves_out_start_months_still_open() -> None:
+    from datetime import date
+
+    from analyses.selectors import judgeable_start_months
+
+    months = ["2025-10", "2025-11", "2025-12", "2026-01"]
+    # On 1 December 2026 November 2025's twelve months (to 30 November 2026) are over.
+    assert judgeable_start_months(months, date(2026, 12, 1)) == ["2025-10", "2025-11"]
+    assert judgeable_start_months(months, date(2026, 11, 30)) == ["2025-10"]
+    assert judgeable_start_months(months, date(2027, 2, 1)) == months
+
+
+@pytest.mark.usefixtures("expired")
+def test_the_re_placement_chart_says_why_recent_months_are_missing(cast: Cast) -> None:
+    html = _page(cast, "coordinator")
+    assert 'data-testid="chart-replacements-note"' in html
+    labels = _charts(html)["replacements"]["labels"]
+    today = timezone.localdate()
+    assert all(int(m[:4]) * 12 + int(m[5:7]) + 12 < today.year * 12 + today.month for m in labels)
+
+
+def test_the_dashboard_shows_every_need_profile_on_request(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.analyst)
+    assert client.get("/analyses/").context["unmet_limit"] == 25
+    assert client.get("/analyses/?alle=unmet-need").context["unmet_limit"] is None

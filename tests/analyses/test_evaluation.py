@@ -357,6 +357,10 @@ def test_the_coordinator_downloads_the_region_pack(cast: Cast, data: dict[str, A
     body = csv.content.decode("utf-8-sig")
     assert "Aanbieder A;11;6;5;0" in body
     assert "Aanbieder B;11;5;6;0" in body
+    # The region's pack has no empty provider column: section, figure, region.
+    assert "Onderdeel;Kengetal;Regio, alle aanbieders" in body
+    figures = body.split("Onderdeel;Kengetal;Regio, alle aanbieders")[1].split("\r\n\r\n")[0]
+    assert all(line.count(";") == 2 for line in figures.strip().splitlines()), figures
     assert "evaluatie-" in csv["Content-Disposition"]
 
 

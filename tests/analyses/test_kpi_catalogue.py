@@ -254,6 +254,8 @@ def test_the_target_page_checks_and_stores(cast: Cast) -> None:
     url = f"/analyses/kengetallen/streefwaarden/{target.pk}/verwijderen/"
     confirm = client.get(url)
     assert confirm.status_code == 200 and 'data-testid="remove-confirm"' in confirm.content.decode()
+    # The value is named as in the list, with direction and unit.
+    assert "U verwijdert de streefwaarde ≤ 12,5%" in confirm.content.decode()
     assert KpiTarget.objects.exists()
     assert client.post(url).status_code == 302
     assert not KpiTarget.objects.exists()

@@ -47,3 +47,36 @@ def test_filters() -> None:
     assert money_column(["Regio", "Kosten (€)"], 0) is False
     assert money_column(["Regio"], 5) is False
     assert euro("x") == "x" and euro(True) is True
+
+
+def test_a_long_table_shows_its_first_rows_and_offers_the_rest() -> None:
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    table = SimpleNamespace(
+        headers=["Profiel", "Verzoeken"],
+        rows=[[f"profiel-{i:02d}", 5] for i in range(30)],
+        totals=["", 150],
+    )
+
+    def render(limit: int | None) -> str:
+        return render_to_string(
+            "analyses/partials/table.html",
+            {
+                "table": table,
+                "name": "unmet-need",
+                "caption": "c",
+                "query": "periode=2026",
+                "limit": limit,
+                "anchor": True,
+            },
+        )
+
+    short = render(25)
+    assert "profiel-24" in short and "profiel-25" not in short
+    assert "De eerste 25 van 30 rijen." in short
+    assert 'href="?periode=2026&amp;alle=unmet-need#table-unmet-need"' in short
+    assert "150" in short  # the total stays the total of every row
+    everything = render(None)
+    assert "profiel-29" in everything and 'data-testid="more-unmet-need"' not in everything

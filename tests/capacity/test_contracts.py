@@ -243,3 +243,20 @@ def test_bed_days_and_cost_per_municipality_region_and_care_form(
         "kleinschalige woonvoorziening": (5, Decimal("0.00")),
     }
     assert cost_report(regions=[cast.other_region], year=2026).by_region == []
+
+
+def test_a_row_without_any_tariff_shows_no_cost_of_zero() -> None:
+    from django.template.loader import render_to_string
+
+    from capacity.contract_selectors import CostRow
+
+    rows = [
+        CostRow(label="Rij-een", bed_days=5, cost=Decimal("0.00"), bed_days_unpriced=5),
+        CostRow(label="Rij-twee", bed_days=10, cost=Decimal("6651.60"), bed_days_unpriced=0),
+    ]
+    html = render_to_string(
+        "capacity/partials/cost_table.html", {"rows": rows, "caption": "c", "testid": "t"}
+    )
+    unpriced, priced = html.split("Rij-een</th>")[1].split("Rij-twee</th>")
+    assert "€" not in unpriced and "geen tarief bekend" in unpriced
+    assert "€ 6.651,60" in priced

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import AuditEntry
 from capacity.models import Location
 from placement.models import Offer, Placement
-from referrals.models import Referral
+from referrals.models import ExplanatoryAnalysis, Referral
 from tests.conftest import Cast
 from tests.placement.conftest import CANARY_STRINGS
 
@@ -362,3 +362,26 @@ def test_referral_page_flags_turning_18(cast: Cast, make_referral: Callable[...,
     assert 'data-testid="turning-18"' not in (
         signed_in(cast.coordinator).get(f"/referrals/{young.pk}/").content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("urgency", "says"),
+    [("crisis", "volgt de verklarende analyse na de plaatsing"), ("planned", "vraag de verwijzer")],
+)
+def test_matching_without_a_care_form_says_what_is_missing(
+    cast: Cast,
+    make_referral: Callable[..., Referral],
+    location_a: Location,
+    urgency: str,
+    says: str,
+) -> None:
+    referral = make_referral()
+    Referral.objects.filter(pk=referral.pk).update(urgency=urgency)
+    ExplanatoryAnalysis.objects.filter(referral=referral).update(needed_care_forms=[])
+    html = (
+        signed_in(cast.coordinator)
+        .get(f"/placement/verzoeken/{referral.pk}/matching/")
+        .content.decode()
+    )
+    assert 'data-testid="no-care-form"' in html and says in html
+    assert 'data-testid="no-candidates"' not in html

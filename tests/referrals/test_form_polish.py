@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
+from referrals.forms import SituationForm
 from referrals.models import Referral
 from tests.conftest import Cast
 
@@ -119,3 +120,38 @@ def test_the_upload_control_is_a_styled_field_with_types_and_size(
     assert "PDF, DOCX, ODT, PNG of JPEG, ten hoogste" in upload
     kind = field_html(response.content.decode(), "kind")
     assert "utrecht-select" in kind
+
+
+def _situation_post(user: User, referral: Referral, **data: str) -> str:
+    initial = SituationForm.initial_from(referral)
+    fields = {k: v for k, v in initial.items() if v not in (None, [])}
+    response = client_for(user).post(
+        f"/referrals/{referral.pk}/edit/situation/",
+        {**fields, "urgency": "crisis", **data},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_choosing_crisis_shows_no_errors_before_its_fields_are_typed(
+    cast: Cast, make_referral: Any
+) -> None:
+    referral = make_referral()
+    html = _situation_post(cast.referrer, referral)
+    for name in SituationForm.CRISIS_FIELDS:
+        assert f'id="id_{name}_error"' not in html
+    # What is typed is checked at once: a name in the reason is refused inline.
+    html = _situation_post(
+        cast.referrer, referral, crisis_reason="BSN 111222333 bekend bij de politie."
+    )
+    assert 'id="id_crisis_reason_error"' in html
+
+
+def test_submitting_a_crisis_still_names_the_empty_crisis_fields(
+    cast: Cast, make_referral: Any
+) -> None:
+    referral = make_referral()
+    Referral.objects.filter(pk=referral.pk).update(urgency="crisis", crisis_reason="")
+    html = page(cast.referrer, referral, "review")
+    assert "Geef de reden van de crisis." in html
