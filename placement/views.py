@@ -803,6 +803,8 @@ class _BoardCardComposer:
         self.matching = _link_for_id("placement:referral-matching")
         self.before_matching = {Referral.Status.SUBMITTED, Referral.Status.NEEDS_INFO}
         self.days_text: dict[int, str] = {}
+        self.day_text: dict[date, str] = {}
+        self.deadline_text = _("reageren vóór %(moment)s (%(left)s)")
         self.care_forms = {k: str(v) for k, v in CareForm.choices}
         self.legal = {k: str(v) for k, v in LegalStatus.choices}
         self.flag = {
@@ -824,6 +826,15 @@ class _BoardCardComposer:
     def day_of(self, moment: datetime) -> date:
         """The local calendar day of a moment (as `whole_days_since` counts)."""
         return moment.astimezone(self.zone).date()
+
+    def moment(self, deadline: datetime) -> str:
+        """'4 dec. 23:59' as `dates.day_short` and `dates.clock` write it, the day's text
+        formatted once per day (Django's date_format took ~0.1 ms a card)."""
+        local = deadline.astimezone(self.zone)
+        day = local.date()
+        if day not in self.day_text:
+            self.day_text[day] = dates.day_short(day)
+        return f"{self.day_text[day]} {local:%H:%M}"
 
     def days(self, count: int) -> str:
         if count not in self.days_text:
@@ -863,10 +874,8 @@ class _BoardCardComposer:
             warnings = (warning,)
         deadline = ""
         if row.offer_deadline is not None:
-            deadline = _("reageren vóór %(moment)s (%(left)s)") % {
-                "moment": dates.day_short(row.offer_deadline)
-                + " "
-                + dates.clock(row.offer_deadline),
+            deadline = self.deadline_text % {
+                "moment": self.moment(row.offer_deadline),
                 "left": dates.time_left(row.offer_deadline),
             }
         href = self.detail if row.status in self.before_matching else self.matching
