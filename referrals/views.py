@@ -140,9 +140,7 @@ def _typed_problems(form: Any, problems: dict[str, list[str]]) -> dict[str, list
     crisis_fields = getattr(form, "CRISIS_FIELDS", ())
     empty = {name for name in crisis_fields if not form.data.get(name)}
     return {
-        path: messages
-        for path, messages in problems.items()
-        if form.paths.get(path) not in empty
+        path: messages for path, messages in problems.items() if form.paths.get(path) not in empty
     }
 
 
